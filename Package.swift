@@ -1,0 +1,108 @@
+// swift-tools-version:6.1
+// Swiftlet: a Kubernetes node agent that serves its own HTTPS/JSON API and runs pods on containerd over CRI.
+import PackageDescription
+
+let package = Package(
+    name: "swiftlet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "swiftlet", targets: ["swiftlet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.36.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.28.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.0.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.0.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.0.0"),
+    ],
+    targets: [
+        // libevent 2.1 (core, OpenSSL bufferevents, pthreads) and OpenSSL 3, as one C module.
+        .systemLibrary(
+            name: "CLibevent",
+            pkgConfig: "libevent_openssl",
+            providers: [.apt(["libevent-dev", "libssl-dev"])]
+        ),
+        // The HTTPS server: TLS, routing, limits, streaming, WebSocket. Knows nothing of pods.
+        .target(
+            name: "EventHTTP",
+            dependencies: [
+                "CLibevent",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Kubernetes v1 types, JSON/YAML codecs, validation, defaulting, selectors.
+        .target(
+            name: "KubeTypes",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Generated CRI runtime.v1 code and the gRPC client over containerd's unix socket.
+        .target(
+            name: "CRI",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Generated/README.md"]
+        ),
+        // A containerd that Swiftlet configures, starts and supervises itself.
+        .target(
+            name: "ManagedRuntime",
+            dependencies: [
+                "CRI",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Pod manager, workers, status, store, images, volumes, logs, stats.
+        .target(
+            name: "NodeAgent",
+            dependencies: [
+                "KubeTypes",
+                "CRI",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // HTTP handlers, authentication and authorization.
+        .target(
+            name: "NodeAPI",
+            dependencies: [
+                "EventHTTP",
+                "KubeTypes",
+                "NodeAgent",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The executable: flags, config file, managed containerd, signals.
+        .executableTarget(
+            name: "swiftlet",
+            dependencies: [
+                "NodeAPI",
+                "NodeAgent",
+                "ManagedRuntime",
+                "EventHTTP",
+                "CRI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(name: "EventHTTPTests", dependencies: ["EventHTTP", "CLibevent"]),
+        .testTarget(name: "KubeTypesTests", dependencies: ["KubeTypes"], resources: [.copy("Corpus")]),
+        .testTarget(name: "CRITests", dependencies: ["CRI", "ManagedRuntime"]),
+        .testTarget(name: "ManagedRuntimeTests", dependencies: ["ManagedRuntime", "CRI"]),
+        .testTarget(name: "NodeAgentTests", dependencies: ["NodeAgent", "KubeTypes", "CRI"]),
+        .testTarget(name: "NodeAPITests", dependencies: ["NodeAPI", "EventHTTP", "KubeTypes", "NodeAgent"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// Module CRI: filled in by its owner.

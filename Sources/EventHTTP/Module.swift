@@ -1,0 +1,1 @@
+// Module EventHTTP: filled in by its owner.

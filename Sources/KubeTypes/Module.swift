@@ -1,0 +1,1 @@
+// Module KubeTypes: filled in by its owner.

@@ -1,0 +1,1 @@
+// Module ManagedRuntime: filled in by its owner.

@@ -1,0 +1,1 @@
+// Module NodeAPI: filled in by its owner.

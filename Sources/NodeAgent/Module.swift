@@ -1,0 +1,1 @@
+// Module NodeAgent: filled in by its owner.
