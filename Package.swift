@@ -97,11 +97,21 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Shared test fixtures: the offline test bed and a managed containerd for integration tests.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "ManagedRuntime",
+                "CRI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "EventHTTPTests", dependencies: ["EventHTTP", "CLibevent"]),
         .testTarget(name: "KubeTypesTests", dependencies: ["KubeTypes"], resources: [.copy("Corpus")]),
-        .testTarget(name: "CRITests", dependencies: ["CRI", "ManagedRuntime"]),
-        .testTarget(name: "ManagedRuntimeTests", dependencies: ["ManagedRuntime", "CRI"]),
-        .testTarget(name: "NodeAgentTests", dependencies: ["NodeAgent", "KubeTypes", "CRI"]),
+        .testTarget(name: "CRITests", dependencies: ["CRI", "ManagedRuntime", "TestSupport"]),
+        .testTarget(name: "ManagedRuntimeTests", dependencies: ["ManagedRuntime", "CRI", "TestSupport"]),
+        .testTarget(name: "NodeAgentTests", dependencies: ["NodeAgent", "KubeTypes", "CRI", "TestSupport"]),
         .testTarget(name: "NodeAPITests", dependencies: ["NodeAPI", "EventHTTP", "KubeTypes", "NodeAgent"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,1 @@
+// Module TestSupport: filled in by its owner.
