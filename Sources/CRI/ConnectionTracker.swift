@@ -1,0 +1,30 @@
+import Synchronization
+
+/// Counts the open HTTP/2 connections to the runtime and the PINGs answered on them.
+///
+/// Why: when a call fails with a deadline or `unavailable`, telling the caller whether any connection to the
+/// runtime exists turns "deadline exceeded" into the actionable "containerd is not reachable".
+final class ConnectionTracker: Sendable {
+    private let open = Atomic<Int>(0)
+    private let opened = Atomic<Int>(0)
+    private let pings = Atomic<Int>(0)
+
+    /// Records that a connection became active.
+    func connectionOpened() {
+        open.add(1, ordering: .relaxed)
+        opened.add(1, ordering: .relaxed)
+    }
+
+    /// Records that a connection closed.
+    func connectionClosed() { open.subtract(1, ordering: .relaxed) }
+
+    /// Records a PING answered by `HTTP2PingResponder`.
+    func pingAnswered() { pings.add(1, ordering: .relaxed) }
+
+    /// Connections open right now.
+    var openConnections: Int { open.load(ordering: .relaxed) }
+    /// Connections opened since the client started (a reconnect adds one).
+    var connectionsOpened: Int { opened.load(ordering: .relaxed) }
+    /// PINGs answered since the client started.
+    var pingsAnswered: Int { pings.load(ordering: .relaxed) }
+}

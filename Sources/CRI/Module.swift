@@ -1,1 +1,0 @@
-// Module CRI: filled in by its owner.
