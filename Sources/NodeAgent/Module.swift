@@ -1,1 +1,0 @@
-// Module NodeAgent: filled in by its owner.
