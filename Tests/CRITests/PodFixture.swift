@@ -1,0 +1,85 @@
+import CRI
+import Foundation
+
+/// Builds CRI configs for one test and removes everything the test created, found by a unique label.
+struct PodFixture: Sendable {
+    /// Label key every object created by the CRI tests carries.
+    static let labelKey = "swiftlet.test/cri-run"
+
+    /// Unique per fixture: the cleanup selector.
+    let runID: String
+    let logDirectory: String
+
+    init() {
+        runID = UUID().uuidString.lowercased()
+        logDirectory = "/tmp/swiftlet-cri-tests/\(runID)"
+    }
+
+    var labels: [String: String] { [Self.labelKey: runID] }
+
+    func sandboxConfig(name: String, hostNetwork: Bool, attempt: UInt32 = 0) -> Runtime_V1_PodSandboxConfig {
+        var config = Runtime_V1_PodSandboxConfig()
+        config.metadata.name = name
+        config.metadata.namespace = "cri-tests"
+        config.metadata.uid = "\(runID)-\(name)"
+        config.metadata.attempt = attempt
+        config.labels = labels
+        config.logDirectory = logDirectory
+        config.dnsConfig.servers = ["127.0.0.1"]
+        // runc refuses a hostname in the host's UTS namespace.
+        if !hostNetwork { config.hostname = name }
+        config.linux.securityContext.namespaceOptions.network = hostNetwork ? .node : .pod
+        return config
+    }
+
+    func containerConfig(name: String, image: String, command: [String], attempt: UInt32 = 0)
+        -> Runtime_V1_ContainerConfig
+    {
+        var config = Runtime_V1_ContainerConfig()
+        config.metadata.name = name
+        config.metadata.attempt = attempt
+        config.image.image = image
+        config.command = command
+        config.labels = labels
+        config.logPath = "\(name)_\(attempt).log"
+        return config
+    }
+
+    /// Removes every sandbox (with its containers) and stray container labelled with this run, and the logs.
+    func cleanUp(_ runtime: any ContainerRuntime) async {
+        var containerFilter = Runtime_V1_ContainerFilter()
+        containerFilter.labelSelector = labels
+        for container in (try? await runtime.listContainers(filter: containerFilter)) ?? [] {
+            try? await runtime.removeContainer(id: container.id)
+        }
+        var sandboxFilter = Runtime_V1_PodSandboxFilter()
+        sandboxFilter.labelSelector = labels
+        for sandbox in (try? await runtime.listPodSandboxes(filter: sandboxFilter)) ?? [] {
+            try? await runtime.stopPodSandbox(id: sandbox.id)
+            try? await runtime.removePodSandbox(id: sandbox.id)
+        }
+        try? FileManager.default.removeItem(atPath: logDirectory)
+    }
+
+    /// Runs `body`, then cleans up whether it threw or not.
+    func run<T: Sendable>(_ runtime: any ContainerRuntime, _ body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            await cleanUp(runtime)
+            return result
+        } catch {
+            await cleanUp(runtime)
+            throw error
+        }
+    }
+
+    /// Objects labelled with this run that still exist (for asserting the cleanup).
+    func leftovers(_ runtime: any ContainerRuntime) async throws -> Int {
+        var sandboxFilter = Runtime_V1_PodSandboxFilter()
+        sandboxFilter.labelSelector = labels
+        var containerFilter = Runtime_V1_ContainerFilter()
+        containerFilter.labelSelector = labels
+        return try await runtime.listPodSandboxes(filter: sandboxFilter).count
+            + runtime.listContainers(filter: containerFilter).count
+    }
+}
