@@ -1,1 +1,0 @@
-// Module ManagedRuntime: filled in by its owner.
