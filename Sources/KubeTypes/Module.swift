@@ -1,1 +1,0 @@
-// Module KubeTypes: filled in by its owner.
