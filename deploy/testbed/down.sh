@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tears down what up.sh and the tests started, and only that:
-#  - every test containerd under $run_base/<test pid>/ whose test process has ended (with --all: also those of
+#  - every test containerd under $run_base/<test pid>/<instance>/ whose test process has ended (with --all: also those of
 #    live test processes): containerd (by its pid file), its containers (runc, by its own runc root), its shims
 #    (by their -address), every mount under that root (network namespaces, rootfs, shm), the CNI bridge, the
 #    iptables rules and chains that carry its CNI network name, libcni's cached results, then the directory;
@@ -55,22 +55,14 @@ remove_cni_rules() {
   done
 }
 
-# stop_test_instance DIR: everything one test process's containerd left behind.
+# stop_test_instance DIR: everything one managed containerd under DIR/containerd left behind.
 stop_test_instance() {
-  local dir=$1 owner owner_start pid conflist net bridge runc_root ns id shim
-  owner=$(basename "$dir")
-  if [[ -f "$dir/owner" ]]; then
-    read -r owner owner_start <"$dir/owner"
-    if ! $all && pid_alive "$owner" && [[ "$(pid_starttime "$owner")" == "$owner_start" ]]; then
-      log "kept test containerd of live test process $owner ($dir); --all stops it too"
-      return
-    fi
-  fi
+  local dir=$1 owner=$2 pid conflist net bridge runc_root ns id shim
   local cdir="$dir/containerd"
   if [[ -f "$cdir/containerd.pid" ]]; then
     pid=$(cat "$cdir/containerd.pid")
     if pid_alive "$pid" && pid_cmdline "$pid" | grep -qF "$cdir/config.toml"; then
-      stop_pid "$pid" "test containerd of process $owner" 10 || failures=$((failures + 1))
+      stop_pid "$pid" "test containerd of process $owner ($dir)" 10 || failures=$((failures + 1))
     fi
   fi
   # Containers first (through runc, so their cgroups go too), then the shims that held them.
@@ -96,12 +88,32 @@ stop_test_instance() {
     bridge=$(python3 -c 'import json,sys
 for p in json.load(open(sys.argv[1]))["plugins"]:
     if p.get("type") == "bridge": print(p.get("bridge", "cni0"))' "$conflist" 2>/dev/null)
-    [[ -n "$net" ]] && remove_cni_rules "$net"
-    [[ -n "$net" ]] && rm -f /var/lib/cni/results/"$net"-* && log "removed libcni results of network $net"
+    if [[ -n "$net" ]]; then
+      remove_cni_rules "$net"
+      if compgen -G "/var/lib/cni/results/$net-*" >/dev/null; then
+        rm -f /var/lib/cni/results/"$net"-* && log "removed libcni results of network $net"
+      fi
+    fi
     if [[ -n "$bridge" ]] && ip link show "$bridge" >/dev/null 2>&1; then
       ip link delete "$bridge" && log "deleted bridge $bridge"
     fi
   done
+}
+
+# stop_test_process_dir DIR: DIR is <run_base>/<test pid>; each subdir holding a containerd/ is one instance.
+stop_test_process_dir() {
+  local dir=$1 owner owner_start="" instance
+  owner=$(basename "$dir")
+  [[ -f "$dir/owner" ]] && read -r owner owner_start <"$dir/owner"
+  # A live test process keeps its instances (no owner file yet means it is still starting).
+  if ! $all && pid_alive "$owner" && [[ -z "$owner_start" || "$(pid_starttime "$owner")" == "$owner_start" ]]; then
+    log "kept the test containerd(s) of live test process $owner ($dir); --all stops them too"
+    return
+  fi
+  for instance in "$dir"/*/; do
+    [[ -d "$instance/containerd" ]] && stop_test_instance "${instance%/}" "$owner"
+  done
+  unmount_under "$dir"
   if rm -rf "$dir" 2>/dev/null; then
     log "removed $dir"
   else
@@ -112,7 +124,7 @@ for p in json.load(open(sys.argv[1]))["plugins"]:
 
 if [[ -d "$run_base" ]]; then
   for dir in "$run_base"/*/; do
-    [[ -d "$dir" ]] && stop_test_instance "${dir%/}"
+    [[ -d "$dir" ]] && stop_test_process_dir "${dir%/}"
   done
   rmdir "$run_base" 2>/dev/null && log "removed $run_base"
 fi

@@ -1,1 +1,0 @@
-// Module TestSupport: filled in by its owner.
