@@ -1,1 +1,0 @@
-// Module EventHTTP: filled in by its owner.
