@@ -73,33 +73,49 @@ public final class TestRuntime: Sendable {
 
     /// A fresh scope: a unique id and the label that marks the test's sandboxes and containers.
     public func makeScope(_ name: String = "t") -> TestScope {
-        TestScope(id: uniqueName(name))
+        let id = uniqueName(name)
+        return TestScope(id: id, logDirectory: rootDirectory + "/logs/" + id)
     }
 
     /// Stops and removes every sandbox labelled with `scope` (which also removes their containers), then any
-    /// container still labelled with it. Returns how many sandboxes it removed.
+    /// container still labelled with it, then the scope's log directory. Every step is tried even when one fails;
+    /// the first failure is thrown at the end. Returns how many sandboxes it removed.
     @discardableResult
     public func cleanUp(_ scope: TestScope) async throws -> Int {
-        let client = try makeClient()
-        do {
-            var sandboxFilter = Runtime_V1_PodSandboxFilter()
-            sandboxFilter.labelSelector = scope.labels
-            let sandboxes = try await client.listPodSandboxes(filter: sandboxFilter)
-            for sandbox in sandboxes {
-                try await client.stopPodSandbox(id: sandbox.id)
-                try await client.removePodSandbox(id: sandbox.id)
-            }
-            var containerFilter = Runtime_V1_ContainerFilter()
-            containerFilter.labelSelector = scope.labels
-            for container in try await client.listContainers(filter: containerFilter) {
-                try await client.removeContainer(id: container.id)
-            }
-            await client.close()
-            return sandboxes.count
-        } catch {
-            await client.close()
-            throw error
+        try await Self.cleanUp(scope, endpoint: endpoint)
+    }
+
+    /// `cleanUp(_:)` against any CRI endpoint (a private containerd's, say).
+    @discardableResult
+    public static func cleanUp(_ scope: TestScope, endpoint: String) async throws -> Int {
+        let client = try GRPCContainerRuntime(endpoint: endpoint, logger: makeLogger("swiftlet.test.cleanup"))
+        var firstError: (any Error)?
+        var removed = 0
+        func attempt(_ step: () async throws -> Void) async {
+            do { try await step() } catch { firstError = firstError ?? error }
         }
+        var sandboxFilter = Runtime_V1_PodSandboxFilter()
+        sandboxFilter.labelSelector = scope.labels
+        var sandboxes: [Runtime_V1_PodSandbox] = []
+        await attempt { sandboxes = try await client.listPodSandboxes(filter: sandboxFilter) }
+        for sandbox in sandboxes {
+            await attempt { try await client.stopPodSandbox(id: sandbox.id) }
+            await attempt {
+                try await client.removePodSandbox(id: sandbox.id)
+                removed += 1
+            }
+        }
+        var containerFilter = Runtime_V1_ContainerFilter()
+        containerFilter.labelSelector = scope.labels
+        var containers: [Runtime_V1_Container] = []
+        await attempt { containers = try await client.listContainers(filter: containerFilter) }
+        for container in containers {
+            await attempt { try await client.removeContainer(id: container.id) }
+        }
+        await client.close()
+        try? FileManager.default.removeItem(atPath: scope.logDirectory)
+        if let firstError { throw firstError }
+        return removed
     }
 
     /// Runs `body` with a fresh scope and cleans up everything labelled with it afterwards, whether `body`
@@ -143,13 +159,18 @@ public final class TestRuntime: Sendable {
     }
 }
 
-/// One test's identity on the runtime: a unique id and the label that carries it.
+/// One test's identity on the runtime: a unique id, the label that carries it, and a log directory.
 public struct TestScope: Sendable, Hashable {
     /// The unique id, e.g. `pod-3f9a1c2e`.
     public let id: String
+    /// A directory for the sandboxes' `log_directory` (removed by the cleanup).
+    public let logDirectory: String
 
     /// Creates a scope.
-    public init(id: String) { self.id = id }
+    public init(id: String, logDirectory: String) {
+        self.id = id
+        self.logDirectory = logDirectory
+    }
 
     /// `[TestRuntime.testLabelKey: id]`: put these labels on every sandbox and container of the test.
     public var labels: [String: String] { [TestRuntime.testLabelKey: id] }
