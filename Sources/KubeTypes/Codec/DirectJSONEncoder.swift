@@ -11,19 +11,39 @@ final class DirectJSONEncoder: Encoder {
         case empty, keyed, unkeyed, single, singleWritten
     }
 
-    /// One value being encoded.
+    /// One value being encoded. Plain data, so the frame stack costs no reference counting.
     struct Frame {
         var kind: FrameKind = .empty
         var needsComma = false
+        var hasSplices = false
         var count = 0
         let serial: Int
-        /// Detached children to insert at absolute offsets of `out` when this frame finishes.
-        var splices: [(offset: Int, child: DirectJSONEncoder)] = []
     }
 
-    var out: [UInt8] = []
-    private(set) var frames: [Frame] = []
-    private var keys: [any CodingKey] = []  // keys[i] leads from frame i to frame i+1
+    /// A detached child to insert at an absolute offset of `out` when the frame at `depth` finishes.
+    struct Splice {
+        let depth: Int
+        let offset: Int
+        let child: DirectJSONEncoder
+    }
+
+    // The encoder is confined to one call of `KubeJSON.encode` on one thread, and these properties are only
+    // touched through its own methods, never across an overlapping access; the dynamic exclusivity checks that
+    // Swift would otherwise run on every append cost more than the JSON writing itself.
+    @exclusivity(unchecked) var out: [UInt8] = []
+    @exclusivity(unchecked) private(set) var frames: [Frame] = []
+    @exclusivity(unchecked) private var keys: [any CodingKey] = []  // keys[i] leads from frame i to frame i+1
+    private var splices: [Splice] = []
+    /// Answers of the (costly) runtime conformance check, per type, for the duration of one encode.
+    private var dictionaryTypes: [ObjectIdentifier: Bool] = [:]
+
+    private func isStringKeyedDictionary<T>(_ type: T.Type) -> Bool {
+        let id = ObjectIdentifier(type)
+        if let known = dictionaryTypes[id] { return known }
+        let answer = type is any SortedJSONObjectEncodable.Type
+        dictionaryTypes[id] = answer
+        return answer
+    }
     private let basePath: [any CodingKey]
     private var nextSerial = 0
     /// A misuse detected in a non-throwing API, reported when the value finishes.
@@ -59,11 +79,15 @@ final class DirectJSONEncoder: Encoder {
         case .unkeyed: out.append(UInt8(ascii: "]"))
         case .singleWritten: break
         }
-        let splices = frames[index].splices
+        let hasSplices = frames[index].hasSplices
         frames.removeLast()
-        for splice in splices.reversed() {
-            let bytes = try splice.child.finishDetached()
-            out.insert(contentsOf: bytes, at: splice.offset)
+        if hasSplices {
+            let mine = splices.filter { $0.depth == index }
+            splices.removeAll { $0.depth >= index }
+            for splice in mine.reversed() {
+                let bytes = try splice.child.finishDetached()
+                out.insert(contentsOf: bytes, at: splice.offset)
+            }
         }
     }
 
@@ -203,7 +227,7 @@ final class DirectJSONEncoder: Encoder {
             }
             return JSONWriter.append(v, to: &out)
         }
-        if let map = value as? any SortedJSONObjectEncodable {
+        if isStringKeyedDictionary(T.self), let map = value as? any SortedJSONObjectEncodable {
             return try map.encodeSortedMembers(into: self, key: key)
         }
         let frameBase = frames.count
@@ -223,23 +247,41 @@ final class DirectJSONEncoder: Encoder {
     /// Puts the frame and key stacks back as they were, in case the caller recovers from an error.
     private func restore(frameBase: Int, keyBase: Int) {
         if frames.count > frameBase { frames.removeSubrange(frameBase...) }
+        splices.removeAll { $0.depth >= frameBase }
         if keys.count > keyBase { keys.removeSubrange(keyBase...) }
     }
 
-    /// Writes an object whose members are given already sorted (Swift dictionaries, which have no order of
-    /// their own; Go's encoding/json sorts map keys too, so output is deterministic and matches the API server).
-    func encodeSortedObject<V: Encodable>(_ members: [(key: String, value: V)], key: (any CodingKey)?) throws {
+    /// Writes a String-keyed dictionary as an object with its keys sorted by UTF-8 bytes. Swift dictionaries
+    /// have no order of their own; Go's encoding/json sorts map keys too, so output is deterministic and
+    /// matches the API server. Only the keys are sorted (a `[String]` sort is specialised and cheap, a sort of
+    /// generic key-value pairs is not), and string-to-string maps (labels, annotations) skip frames entirely.
+    func encodeSortedObject<V: Encodable>(_ map: [String: V], key: (any CodingKey)?) throws {
+        let sortedKeys = map.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        if V.self == String.self {
+            // The types are identical, so this is a plain reinterpretation; `as?` would convert element-wise.
+            let strings = unsafeBitCast(map, to: [String: String].self)
+            out.append(UInt8(ascii: "{"))
+            for (i, k) in sortedKeys.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSONWriter.appendString(k, to: &out)
+                out.append(UInt8(ascii: ":"))
+                JSONWriter.appendString(strings[k] ?? "", to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+            return
+        }
         let frameBase = frames.count
         let keyBase = keys.count
         pushFrame(kind: .keyed)
         if let key { keys.append(key) }
         out.append(UInt8(ascii: "{"))
         do {
-            for (i, member) in members.enumerated() {
+            for (i, k) in sortedKeys.enumerated() {
+                guard let value = map[k] else { continue }
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONWriter.appendString(member.key, to: &out)
+                JSONWriter.appendString(k, to: &out)
                 out.append(UInt8(ascii: ":"))
-                try encodeValue(member.value, key: StringCodingKey(member.key))
+                try encodeValue(value, key: StringCodingKey(k))
             }
         } catch {
             restore(frameBase: frameBase, keyBase: keyBase)
@@ -254,7 +296,8 @@ final class DirectJSONEncoder: Encoder {
         let child = DirectJSONEncoder(basePath: codingPath(atDepth: depth) + [key])
         child.startDetached(keyed: keyed)
         if depth < frames.count {
-            frames[depth].splices.append((out.count, child))
+            frames[depth].hasSplices = true
+            splices.append(Splice(depth: depth, offset: out.count, child: child))
         } else {
             misuse("a nested container was requested after its parent finished")
         }
@@ -269,8 +312,7 @@ protocol SortedJSONObjectEncodable {
 
 extension Dictionary: SortedJSONObjectEncodable where Key == String, Value: Encodable {
     func encodeSortedMembers(into encoder: DirectJSONEncoder, key: (any CodingKey)?) throws {
-        let members = self.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-        try encoder.encodeSortedObject(members.map { (key: $0.key, value: $0.value) }, key: key)
+        try encoder.encodeSortedObject(self, key: key)
     }
 }
 

@@ -9,9 +9,13 @@ enum JSONWriter {
 
     /// Appends `string` as a quoted, escaped JSON string.
     static func appendString(_ string: String, to out: inout [UInt8]) {
-        var string = string
         out.append(0x22)
-        string.withUTF8 { utf8 in appendEscaped(utf8, to: &out) }
+        let done: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in appendEscaped(utf8, to: &out) }
+        if done == nil {
+            // Bridged or otherwise non-contiguous strings (rare on Linux) get a contiguous copy first.
+            var copy = string
+            copy.withUTF8 { utf8 in appendEscaped(utf8, to: &out) }
+        }
         out.append(0x22)
     }
 
