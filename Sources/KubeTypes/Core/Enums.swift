@@ -96,7 +96,7 @@ public struct PullPolicy: RawRepresentable, Codable, Sendable, Hashable, Express
     public static let ifNotPresent: PullPolicy = "IfNotPresent"
 
     /// Every value Kubernetes supports, in the order its error messages list them.
-    public static let supported: [PullPolicy] = [.always, .never, .ifNotPresent]
+    public static let supported: [PullPolicy] = [.always, .ifNotPresent, .never]
 }
 
 extension PullPolicy {
@@ -168,7 +168,7 @@ public struct PortProtocol: RawRepresentable, Codable, Sendable, Hashable, Expre
     public static let sctp: PortProtocol = "SCTP"
 
     /// Every value Kubernetes supports, in the order its error messages list them.
-    public static let supported: [PortProtocol] = [.tcp, .udp, .sctp]
+    public static let supported: [PortProtocol] = [.sctp, .tcp, .udp]
 }
 
 extension PortProtocol {
