@@ -83,7 +83,7 @@ public enum PKIBootstrap {
                                             Int32(organizations.count), subjectAltNames, days, certificate, key,
                                             &err, err.count)
         guard rc == 0 else {
-            throw PKIError(message: "issuing certificate for \(commonName) → \(certificate): \(String(cString: err))")
+            throw PKIError(message: "issuing certificate for \(commonName) → \(certificate): \(String(cBuffer: err))")
         }
     }
 }

@@ -60,7 +60,7 @@ final class ServerCore: @unchecked Sendable {
         func failure(_ what: String) -> HTTPServerError {
             var buf = [CChar](repeating: 0, count: 256)
             swiftlet_ssl_error_string(&buf, buf.count)
-            return .tls("\(what): \(String(cString: buf))")
+            return .tls("\(what): \(String(cBuffer: buf))")
         }
         guard let ctx = SSL_CTX_new(TLS_server_method()) else { throw failure("SSL_CTX_new") }
         guard swiftlet_tls_configure(ctx) == 0 else {
@@ -91,7 +91,7 @@ final class ServerCore: @unchecked Sendable {
     private func accept(fd: Int32, address: UnsafeMutablePointer<sockaddr>) {
         var buf = [CChar](repeating: 0, count: 64)
         swiftlet_format_address(address, &buf, buf.count)
-        let remote = String(cString: buf)
+        let remote = String(cBuffer: buf)
         if shuttingDown || connections.count >= configuration.maxConnections {
             logger.warning("refusing connection", metadata: [
                 "remote": "\(remote)", "reason": "\(shuttingDown ? "shutting down" : "maxConnections reached")"])
