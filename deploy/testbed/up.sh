@@ -45,8 +45,16 @@ else
   if registry_answers || ss -Hltn "sport = :${registry_addr##*:}" | grep -q .; then
     die "something else listens on port ${registry_addr##*:} ($(ss -Hltnp "sport = :${registry_addr##*:}" | head -n1)); stop it first (Debian's service: /etc/init.d/docker-registry stop)"
   fi
-  # setsid: the registry must not get the terminal's SIGINT meant for whoever ran up.sh.
-  setsid docker-registry serve "$registry_config" </dev/null >>"$state_dir/registry.log" 2>&1 &
+  # setsid: the registry must not get the terminal's SIGINT meant for whoever ran up.sh. Closing every inherited
+  # descriptor above 2 matters: a caller that watches a pipe or socket for up.sh's exit (Foundation's Process
+  # does) would otherwise wait for the registry to exit too.
+  (
+    for fd in /proc/self/fd/*; do
+      fd=${fd##*/}
+      ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid docker-registry serve "$registry_config" </dev/null >>"$state_dir/registry.log" 2>&1
+  ) &
   registry_pid=$!
   echo "$registry_pid" >"$registry_pid_file"
   log "started docker-registry (pid $registry_pid) on $registry_addr, storage $state_dir/registry"
