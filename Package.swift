@@ -63,12 +63,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Container log files in the CRI format: parsing, tail, since, follow across rotation, rotation itself.
+        .target(
+            name: "ContainerLogs",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Pod manager, workers, status, store, images, volumes, logs, stats.
         .target(
             name: "NodeAgent",
             dependencies: [
                 "KubeTypes",
                 "CRI",
+                "ContainerLogs",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -108,11 +116,15 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "EventHTTPTests", dependencies: ["EventHTTP", "CLibevent"]),
+        .testTarget(name: "ContainerLogsTests", dependencies: ["ContainerLogs"]),
         .testTarget(name: "KubeTypesTests", dependencies: ["KubeTypes"], resources: [.copy("Corpus")]),
         .testTarget(name: "CRITests", dependencies: ["CRI", "ManagedRuntime", "TestSupport"]),
         .testTarget(name: "ManagedRuntimeTests", dependencies: ["ManagedRuntime", "CRI", "TestSupport"]),
         .testTarget(name: "NodeAgentTests", dependencies: ["NodeAgent", "KubeTypes", "CRI", "TestSupport"]),
-        .testTarget(name: "NodeAPITests", dependencies: ["NodeAPI", "EventHTTP", "KubeTypes", "NodeAgent"]),
+        .testTarget(
+            name: "NodeAPITests",
+            dependencies: ["NodeAPI", "EventHTTP", "KubeTypes", "NodeAgent", .product(name: "Yams", package: "Yams")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

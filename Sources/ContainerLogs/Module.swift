@@ -1,0 +1,1 @@
+// Module ContainerLogs: filled in by its owner.
