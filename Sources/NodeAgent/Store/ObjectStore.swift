@@ -119,6 +119,11 @@ public actor ObjectStore<Object: StoredObject> {
         try await directory.write(
             name: ResourceVersionClock.reservationName, bytes: ResourceVersionClock.encodeReservation(reservation))
         clock.commitReservation(through: reservation)
+        if clock.current == 0 {
+            // A brand-new store starts at version 1, because a list answering "0" would send its watch down the
+            // "0 = any version, list everything first" path instead of resuming from that list.
+            _ = clock.next()
+        }
 
         self.persistence = directory
         self.logger = logger
