@@ -2,6 +2,23 @@
 #define SWIFTLET_CLIBEVENT_SHIM_H
 /* libevent 2.1 + OpenSSL 3 for Swift. Function-like macros are not imported by Swift, so the few we need are
    wrapped here as small static inline functions (prefix swiftlet_). */
+/* System headers first: libevent's event-config.h defines _GNU_SOURCE, which would otherwise change
+   fd_set's layout relative to the Glibc/Dispatch modules and break module import. */
+#include <sys/types.h>
+#include <sys/select.h>
+#include <sys/time.h>
+#include <sys/socket.h>
+#include <sys/eventfd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <signal.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/buffer.h>
@@ -18,17 +35,6 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
-#include <sys/socket.h>
-#include <sys/eventfd.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <arpa/inet.h>
-#include <signal.h>
-#include <string.h>
-#include <fcntl.h>
-#include <unistd.h>
-#include <stdio.h>
-#include <stdint.h>
 
 /* ---------- sockets ---------- */
 

@@ -405,6 +405,8 @@ final class Connection: @unchecked Sendable {
                                           chunked: chunkedEncoding, close: !keep))
         // Keep reading so a client that disconnects is noticed (EOF) while the stream is quiet.
         bufferevent_enable(bev, Int16(EV_READ))
+        // A stream that starts after shutdown began is ended at once, like the ones running at that moment.
+        if core.shuttingDown { shutdownRequested() }
     }
 
     /// Loop thread: one chunk of a streaming body.
@@ -435,12 +437,14 @@ final class Connection: @unchecked Sendable {
         }
     }
 
+    /// Loop thread: the stream's producer returned (or the connection closed under it). Logs the request once.
     private func endStream() {
-        guard case .streaming = phase, let stream = currentStream else { return }
+        guard let stream = currentStream else { return }
         currentStream = nil
-        if stream.chunked && !stream.ended { writeBytes(Array("0\r\n\r\n".utf8)) }
         core.logAccess(method: stream.method, path: stream.path, status: stream.status, bytes: stream.bytes,
                        started: stream.started, remote: remoteAddress, attributes: stream.attributes)
+        guard case .streaming = phase else { return }
+        if stream.chunked && !stream.ended { writeBytes(Array("0\r\n\r\n".utf8)) }
         phase = .processing
         finishRequest(close: !stream.keepAlive || stream.ended || core.shuttingDown)
     }
@@ -520,10 +524,7 @@ final class Connection: @unchecked Sendable {
         let waiters = drainWaiters
         drainWaiters.removeAll()
         for w in waiters { w.resume(throwing: HTTPClientGone()) }
-        if var stream = currentStream {
-            stream.ended = true
-            currentStream = stream
-        }
+        currentStream?.ended = true
         webSocket?.connectionClosed()
         webSocket = nil
         core.remove(self)

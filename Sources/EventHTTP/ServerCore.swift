@@ -31,7 +31,11 @@ final class ServerCore: @unchecked Sendable {
         var storage = sockaddr_storage()
         var length = Int32(MemoryLayout<sockaddr_storage>.size)
         let host = configuration.address.contains(":") ? "[\(configuration.address)]" : configuration.address
-        let spec = "\(host):\(configuration.port)"
+        // libevent rejects an explicit ":0"; without a port it leaves 0 (ephemeral).
+        let spec = configuration.port == 0 ? host : "\(host):\(configuration.port)"
+        guard (0...65535).contains(configuration.port) else {
+            throw HTTPServerError.bind("port \(configuration.port) is out of range")
+        }
         let parsed = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { evutil_parse_sockaddr_port(spec, $0, &length) }
         }

@@ -31,24 +31,33 @@ struct StreamingTests {
         let deadline = ContinuousClock.now + .seconds(3)
         while outcome.value == "running", ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(outcome.value == "client gone")
-        let log = s.logs.all.first { $0.message == "request" && $0.metadata["path"] == "/watch" }
+        var log = s.logs.all.first { $0.message == "request" && $0.metadata["path"] == "/watch" }
+        while log == nil, ContinuousClock.now < deadline + .seconds(2) {
+            try await Task.sleep(for: .milliseconds(20))
+            log = s.logs.all.first { $0.message == "request" && $0.metadata["path"] == "/watch" }
+        }
         #expect(log?.metadata["status"] == "200")
+        #expect(Int(log?.metadata["bytes"] ?? "") ?? 0 >= 28)
         await s.stop()
     }
 
     @Test func gracefulShutdownLetsInFlightRequestFinish() async throws {
+        let started = Box(false)
         var router = Router()
         router.get("/slow") { _, _ in
+            started.value = true
             try await Task.sleep(for: .milliseconds(700))
             return .text("done")
         }
         let s = try TestServer.start(router: router)
         let port = s.port
         async let slow = s.curl("/slow")
-        try await Task.sleep(for: .milliseconds(250))
-        let started = ContinuousClock.now
+        let wait = ContinuousClock.now + .seconds(5)
+        while !started.value, ContinuousClock.now < wait { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(started.value)
+        let shutdownStarted = ContinuousClock.now
         await s.server.shutdown(gracePeriod: .seconds(5))
-        let took = ContinuousClock.now - started
+        let took = ContinuousClock.now - shutdownStarted
         let result = try await slow
         #expect(result.status == 0 && result.stdout == "done", "\(result)")
         #expect(took < .seconds(3), "shutdown took \(took)")
@@ -60,12 +69,14 @@ struct StreamingTests {
 
     @Test func shutdownEndsStreamsAfterGrace() async throws {
         let outcome = Box<String>("running")
+        let writes = Box(0)
         var router = Router()
         router.get("/forever") { _, _ in
             HTTPResponse(body: .stream { writer in
                 do {
                     while true {
                         try await writer.write(Array("x".utf8))
+                        writes.value += 1
                         try await Task.sleep(for: .milliseconds(50))
                     }
                 } catch {
@@ -74,14 +85,15 @@ struct StreamingTests {
             })
         }
         let s = try TestServer.start(router: router)
-        async let client = s.curl("/forever")
-        try await Task.sleep(for: .milliseconds(400))
+        async let client = s.curl("/forever", ["-v"])
+        let wait = ContinuousClock.now + .seconds(5)
+        while writes.value < 3, ContinuousClock.now < wait { try await Task.sleep(for: .milliseconds(10)) }
         let started = ContinuousClock.now
         await s.server.shutdown(gracePeriod: .seconds(2))
         #expect(ContinuousClock.now - started < .seconds(3))
         let r = try await client
         // The chunked body was terminated properly, so curl exits 0 with what it got.
-        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.status == 0, "\(r.stderr) \(s.logs.all.map { "\($0.message) \($0.metadata)" })")
         #expect(r.stdout.hasPrefix("xxx"))
         let deadline = ContinuousClock.now + .seconds(2)
         while outcome.value == "running", ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
