@@ -57,7 +57,7 @@ remove_cni_rules() {
 
 # stop_test_instance DIR: everything one managed containerd under DIR/containerd left behind.
 stop_test_instance() {
-  local dir=$1 owner=$2 pid conflist net bridge runc_root ns id shim
+  local dir=$1 owner=$2 pid conflist net bridge runc_root ns id shim result
   local cdir="$dir/containerd"
   if [[ -f "$cdir/containerd.pid" ]]; then
     pid=$(cat "$cdir/containerd.pid")
@@ -91,7 +91,12 @@ for p in json.load(open(sys.argv[1]))["plugins"]:
     if [[ -n "$net" ]]; then
       remove_cni_rules "$net"
       if compgen -G "/var/lib/cni/results/$net-*" >/dev/null; then
-        rm -f /var/lib/cni/results/"$net"-* && log "removed libcni results of network $net"
+        # <net>-<sandbox id>-<ifname>; containerd's loopback results are cni-loopback-<sandbox id>-lo.
+        for result in /var/lib/cni/results/"$net"-*; do
+          id=${result#/var/lib/cni/results/"$net"-}
+          rm -f "$result" /var/lib/cni/results/cni-loopback-"${id%-*}"-*
+        done
+        log "removed libcni results of network $net"
       fi
     fi
     if [[ -n "$bridge" ]] && ip link show "$bridge" >/dev/null 2>&1; then
