@@ -535,6 +535,9 @@ final class Connection: @unchecked Sendable {
         switch phase {
         case .idle:
             closeNow()
+        case .readingHead where evbuffer_get_length(bufferevent_get_input(bev)) == 0:
+            // Accepted (maybe mid-handshake) but no request bytes yet: as good as idle.
+            closeNow()
         case .streaming:
             // The writer's next write throws HTTPClientGone; endStream then terminates the chunked body.
             currentStream?.ended = true

@@ -14,6 +14,15 @@ public struct PKIFiles: Sendable {
     public var privateKey: String
     /// True when this call generated the files.
     public var created: Bool
+
+    /// Paths from their parts.
+    public init(caCertificate: String, caKey: String, certificate: String, privateKey: String, created: Bool) {
+        self.caCertificate = caCertificate
+        self.caKey = caKey
+        self.certificate = certificate
+        self.privateKey = privateKey
+        self.created = created
+    }
 }
 
 /// Errors from certificate generation.
