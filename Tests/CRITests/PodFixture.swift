@@ -17,6 +17,9 @@ struct PodFixture: Sendable {
 
     var labels: [String: String] { [Self.labelKey: runID] }
 
+    /// The cgroup (cgroupfs driver) under which this run's sandboxes and containers live.
+    var cgroupParent: String { "/swiftlet-cri-tests/\(runID)" }
+
     func sandboxConfig(name: String, hostNetwork: Bool, attempt: UInt32 = 0) -> Runtime_V1_PodSandboxConfig {
         var config = Runtime_V1_PodSandboxConfig()
         config.metadata.name = name
@@ -29,6 +32,8 @@ struct PodFixture: Sendable {
         // runc refuses a hostname in the host's UTS namespace.
         if !hostNetwork { config.hostname = name }
         config.linux.securityContext.namespaceOptions.network = hostNetwork ? .node : .pod
+        // Sandbox stats need a cgroup parent (containerd: "cgroupPath is empty" otherwise), as the kubelet sets.
+        config.linux.cgroupParent = cgroupParent
         return config
     }
 
@@ -59,6 +64,21 @@ struct PodFixture: Sendable {
             try? await runtime.removePodSandbox(id: sandbox.id)
         }
         try? FileManager.default.removeItem(atPath: logDirectory)
+        removeCgroupParents()
+    }
+
+    /// runc removes the sandbox and container cgroups but not the parent directories it created for them.
+    private func removeCgroupParents() {
+        let root = "/sys/fs/cgroup"
+        var hierarchies = [root]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] {
+            hierarchies.append("\(root)/\(entry)")
+        }
+        for hierarchy in hierarchies {
+            // rmdir, not recursive removal: cgroup directories are removed with rmdir(2) once empty.
+            rmdir("\(hierarchy)\(cgroupParent)")
+            rmdir("\(hierarchy)/swiftlet-cri-tests")
+        }
     }
 
     /// Runs `body`, then cleans up whether it threw or not.
