@@ -1,1 +1,0 @@
-// Module ContainerLogs: filled in by its owner.
