@@ -10,9 +10,10 @@ import Testing
     "ObjectStore measurements",
     .enabled(if: ProcessInfo.processInfo.environment["SWIFTLET_STORE_BENCH"] != nil))
 struct StoreBenchmarkTests {
-    private func createRate(groupCommit: Bool, total: Int, concurrency: Int) async throws -> (Double, UInt64) {
+    private func createRate(groupCommit: Bool, total: Int, concurrency: Int, ioThreads: Int) async throws -> (Double, UInt64) {
         try await StoreFixtures.withTemporaryDirectory { path in
-            let directory = try DurableDirectory(path: path, groupCommit: groupCommit, logger: StoreFixtures.quietLogger)
+            let directory = try DurableDirectory(
+                path: path, groupCommit: groupCommit, ioThreads: ioThreads, logger: StoreFixtures.quietLogger)
             let store = try await ObjectStore<Widget>(directory: directory, logger: StoreFixtures.quietLogger)
             let syncsBefore = directory.directorySyncCount
             let clock = ContinuousClock()
@@ -38,12 +39,13 @@ struct StoreBenchmarkTests {
 
     @Test("creates per second, with and without group commit")
     func createThroughput() async throws {
-        for concurrency in [1, 32] {
+        for (concurrency, ioThreads) in [(1, 4), (32, 4), (32, 16)] {
             for groupCommit in [false, true] {
                 let total = concurrency == 1 ? 200 : 1000
-                let (rate, syncs) = try await createRate(groupCommit: groupCommit, total: total, concurrency: concurrency)
+                let (rate, syncs) = try await createRate(
+                    groupCommit: groupCommit, total: total, concurrency: concurrency, ioThreads: ioThreads)
                 print(
-                    "STORE-BENCH creates concurrency=\(concurrency) groupCommit=\(groupCommit): "
+                    "STORE-BENCH creates concurrency=\(concurrency) ioThreads=\(ioThreads) groupCommit=\(groupCommit): "
                         + "\(Int(rate)) creates/s, \(syncs) directory fsyncs for \(total) creates")
                 #expect(rate > 0)
             }
@@ -73,12 +75,14 @@ struct StoreBenchmarkTests {
             let list = await store.listEncoded()
             return list.items.reduce(0) { $0 + $1.count }
         }
+        let (joinedMicros, joinedBytes) = await median { await store.listEncodedJoined().json.count }
         let (objectsMicros, count) = await median { await store.list().items.count }
         let (filteredMicros, _) = await median {
             await store.listEncoded(where: { $0.labels["app"] == "web" }).items.count
         }
         print(
-            "STORE-BENCH list 110 pods: encoded \(String(format: "%.1f", encodedMicros)) µs (\(bytes) bytes), "
+            "STORE-BENCH list 110 pods: joined \(String(format: "%.1f", joinedMicros)) µs (\(joinedBytes) bytes), "
+                + "encoded \(String(format: "%.1f", encodedMicros)) µs (\(bytes) bytes), "
                 + "objects \(String(format: "%.1f", objectsMicros)) µs, encoded+label filter "
                 + "\(String(format: "%.1f", filteredMicros)) µs (median of 2000)")
         #expect(count == 110)

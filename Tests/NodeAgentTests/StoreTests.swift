@@ -32,6 +32,10 @@ struct StoreTests {
             let encoded = await store.listEncoded()
             #expect(try encoded.items == [a, c, b].map { try Widget.encodeForStore($0) })
             #expect(await store.getEncoded(b.objectKey) == (try Widget.encodeForStore(b)))
+            let joined = await store.listEncodedJoined()
+            #expect(joined.count == 3 && joined.resourceVersion == c.resourceVersion)
+            #expect(joined.json == Array(encoded.items.joined(separator: Array(",".utf8))))
+            #expect(try await store.listEncoded(where: { $0.size >= 2 }).items == [c, b].map { try Widget.encodeForStore($0) })
 
             do {
                 _ = try await store.create(Widget("default", "a"))
@@ -71,6 +75,9 @@ struct StoreTests {
             #expect(await store.get(b.objectKey) == nil)
             #expect(try await store.delete(b.objectKey) == nil)
             #expect(await store.count == 2)
+            let afterDelete = await store.listEncodedJoined()
+            #expect(afterDelete.count == 2)
+            #expect(try afterDelete.json == Array([checked, c].map { try Widget.encodeForStore($0) }.joined(separator: Array(",".utf8))))
             #expect(!FileManager.default.fileExists(atPath: path + "/" + b.objectKey.fileName))
             #expect(FileManager.default.fileExists(atPath: path + "/" + a.objectKey.fileName))
         }

@@ -15,11 +15,7 @@ import Logging
 ///    only after its change is published, so a read after a write sees the write, and a watch resumed from any
 ///    version a client has seen never misses an earlier event.
 public actor ObjectStore<Object: StoredObject> {
-    /// A published object with its cached encoding (encoded once per write, served to every read).
-    private struct Entry: Sendable {
-        var object: Object
-        var encoded: [UInt8]
-    }
+    private typealias Entry = StoredEntry<Object>
 
     private enum CommitState {
         case inFlight
@@ -48,9 +44,7 @@ public actor ObjectStore<Object: StoredObject> {
 
     private let persistence: any ObjectPersistence
     private let logger: Logger
-    private var entries: [ObjectKey: Entry]
-    /// Keys in list order, maintained on create and delete so lists never sort.
-    private var sortedKeys: [ObjectKey]
+    private var entries: ObjectIndex<Object>
     private var clock: ResourceVersionClock
     private var reservationTask: Task<Void, Error>?
     private var published: UInt64
@@ -78,7 +72,7 @@ public actor ObjectStore<Object: StoredObject> {
         directory: any ObjectPersistence, historyLimit: Int = 1000, versionBlock: UInt64 = 1000, logger: Logger
     ) async throws {
         var problems: [LoadProblem] = []
-        var loaded: [ObjectKey: Entry] = [:]
+        var loaded: [Entry] = []
         var highestSeen: UInt64 = 0
 
         let load = try await directory.loadAll()
@@ -91,7 +85,7 @@ public actor ObjectStore<Object: StoredObject> {
                     reason = "holds object \(object.objectKey), which belongs in \(object.objectKey.fileName)"
                 } else if let text = object.resourceVersion, let version = ResourceVersion.parse(text) {
                     highestSeen = max(highestSeen, version)
-                    loaded[object.objectKey] = Entry(object: object, encoded: file.bytes)
+                    loaded.append(Entry(object: object, encoded: file.bytes))
                     continue
                 } else {
                     reason = "object \(object.objectKey) has no numeric resourceVersion"
@@ -129,8 +123,7 @@ public actor ObjectStore<Object: StoredObject> {
         self.logger = logger
         self.historyLimit = historyLimit
         self.loadProblems = problems
-        self.entries = loaded
-        self.sortedKeys = loaded.keys.sorted()
+        self.entries = ObjectIndex(loaded)
         self.clock = clock
         self.published = clock.current
         self.history = WatchHistory(limit: historyLimit, startVersion: clock.current)
@@ -167,29 +160,32 @@ public actor ObjectStore<Object: StoredObject> {
         entries[key]?.encoded
     }
 
-    /// Every object matching `predicate`, in key order, with the version the list is consistent with.
+    /// Every object matching `predicate` (all when nil), in key order, with the version the list is consistent
+    /// with.
     public func list(
-        where predicate: (Object) -> Bool = { _ in true }
+        where predicate: ((Object) -> Bool)? = nil
     ) -> (items: [Object], resourceVersion: String) {
+        guard let predicate else { return (entries.entries.map(\.object), String(published)) }
         var items: [Object] = []
-        items.reserveCapacity(sortedKeys.count)
-        for key in sortedKeys {
-            if let entry = entries[key], predicate(entry.object) { items.append(entry.object) }
-        }
+        for entry in entries.entries where predicate(entry.object) { items.append(entry.object) }
         return (items, String(published))
     }
 
-    /// The fast path for list responses: the cached JSON of every object matching `predicate`, in key order, with
-    /// the list's version. Nothing is encoded here; each object was encoded once when it was written.
+    /// The fast path for list responses: the cached JSON of every object matching `predicate` (all when nil), in
+    /// key order, with the list's version. Nothing is encoded here; each object was encoded once when written.
     public func listEncoded(
-        where predicate: (Object) -> Bool = { _ in true }
+        where predicate: ((Object) -> Bool)? = nil
     ) -> (items: [[UInt8]], resourceVersion: String) {
+        guard let predicate else { return (entries.allEncoded(), String(published)) }
         var items: [[UInt8]] = []
-        items.reserveCapacity(sortedKeys.count)
-        for key in sortedKeys {
-            if let entry = entries[key], predicate(entry.object) { items.append(entry.encoded) }
-        }
+        for entry in entries.entries where predicate(entry.object) { items.append(entry.encoded) }
         return (items, String(published))
+    }
+
+    /// The fastest path for an unfiltered list: the JSON of every object, in key order, joined by commas (what
+    /// goes between `"items":[` and `]`), cached until the next change; with the object count and the version.
+    public func listEncodedJoined() -> (json: [UInt8], count: Int, resourceVersion: String) {
+        (entries.joinedEncoded(), entries.count, String(published))
     }
 
     // MARK: - Writes
@@ -333,9 +329,7 @@ public actor ObjectStore<Object: StoredObject> {
             }
         } else {
             var initial: [StoreWatchEvent<Object>] = []
-            for key in sortedKeys {
-                if let object = entries[key]?.object, filter(object) { initial.append(.added(object)) }
-            }
+            for entry in entries.entries where filter(entry.object) { initial.append(.added(entry.object)) }
             channel.sendInitial(initial)
         }
 
@@ -468,29 +462,14 @@ public actor ObjectStore<Object: StoredObject> {
     private func apply(_ change: StoreChange<Object>, entry: Entry?) {
         let key = change.object.objectKey
         switch change.kind {
-        case .created:
-            entries[key] = entry
-            sortedKeys.insert(key, at: insertionIndex(of: key))
-        case .modified:
-            entries[key] = entry
+        case .created, .modified:
+            if let entry { entries.upsert(entry) }
         case .deleted:
-            entries[key] = nil
-            let index = insertionIndex(of: key)
-            if index < sortedKeys.count && sortedKeys[index] == key { sortedKeys.remove(at: index) }
+            entries.remove(key)
         }
         published = change.version
         history.append(change)
         broadcast(change)
-    }
-
-    private func insertionIndex(of key: ObjectKey) -> Int {
-        var low = 0
-        var high = sortedKeys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sortedKeys[middle] < key { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 
     private func broadcast(_ change: StoreChange<Object>) {
