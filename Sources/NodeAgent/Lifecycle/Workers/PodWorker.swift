@@ -1,0 +1,346 @@
+import CRI
+import Foundation
+import KubeTypes
+import Logging
+
+/// One pod's worker (kubelet's pod worker): syncs of one pod run one after another, wake-ups that arrive during a
+/// sync are coalesced into one more sync, and different pods' workers run concurrently.
+///
+/// A sync reads the pod from the store, looks at the runtime (two filtered list calls; container status calls
+/// only for instances that are new or changed state), computes the smallest set of actions, carries them out and
+/// persists the status when it changed.
+actor PodWorker {
+    let uid: String
+    let key: ObjectKey
+    let paths: PodPaths
+    let environment: WorkerEnvironment
+    var runtime: any ContainerRuntime { environment.runtime }
+    var configuration: PodManagerConfiguration { environment.configuration }
+    var logger: Logger
+
+    /// The pod as last read from the store.
+    var pod: Pod
+    /// CrashLoopBackOff per container.
+    var backoff: Backoff
+    /// Why containers could not start (kubelet's reason cache).
+    var reasons: [ContainerKey: ContainerWaitingReason] = [:]
+    /// Container instances whose state has not changed since their status was fetched.
+    var instanceCache: [String: ContainerInstance] = [:]
+    /// Sandbox statuses by id and readiness.
+    var sandboxCache: [String: SandboxInstance] = [:]
+    /// Host paths of the prepared volumes (nil until set up in this process).
+    var volumePaths: [String: String]?
+    /// A pod-level failure this engine decided (`DeadlineExceeded`).
+    var failure: (reason: String, message: String)?
+    /// Backoff entries were restored from attempt numbers after a restart of the agent.
+    var backoffRestored = false
+    /// The status last written to the store.
+    var lastWritten: PodStatus?
+
+    private var wakePending = false
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var shutDown = false
+    private var finished = false
+    private var loop: Task<Void, Never>?
+    private var timer: Task<Void, Never>?
+    private var timerDeadline: ContinuousClock.Instant?
+
+    init(pod: Pod, environment: WorkerEnvironment) {
+        let uid = pod.metadata.uid ?? ""
+        self.uid = uid
+        self.key = pod.objectKey
+        self.pod = pod
+        self.environment = environment
+        self.paths = PodPaths(
+            root: environment.configuration.rootDirectory, namespace: pod.objectKey.namespace,
+            name: pod.metadata.name ?? "", uid: uid)
+        self.backoff = Backoff(base: environment.configuration.backoffBase, max: environment.configuration.backoffMax)
+        var logger = environment.logger
+        logger[metadataKey: "pod"] = "\(pod.objectKey.namespace)/\(pod.metadata.name ?? "")"
+        self.logger = logger
+    }
+
+    // MARK: Loop
+
+    /// Starts the sync loop (once).
+    func start() {
+        guard loop == nil else { return }
+        wakePending = true
+        loop = Task { await self.run() }
+    }
+
+    /// Asks for a sync; several requests before the sync starts make one sync.
+    func wake() {
+        if let waiter {
+            self.waiter = nil
+            waiter.resume()
+        } else {
+            wakePending = true
+        }
+    }
+
+    /// Hands the worker a newer copy of the pod (a deletion request carries deletionTimestamp) and wakes it.
+    func update(_ newer: Pod) {
+        if newer.metadata.deletionTimestamp != nil || pod.metadata.deletionTimestamp == nil {
+            pod.metadata = newer.metadata
+            pod.spec = newer.spec
+        }
+        wake()
+    }
+
+    /// Stops the loop after the current sync; leaves containers running (the agent is stopping, not the pod).
+    func shutdown() async {
+        shutDown = true
+        timer?.cancel()
+        wake()
+        await loop?.value
+    }
+
+    private func run() async {
+        while !shutDown && !finished {
+            if !wakePending {
+                await withCheckedContinuation { continuation in waiter = continuation }
+            }
+            wakePending = false
+            if shutDown { break }
+            await syncOnce()
+        }
+        timer?.cancel()
+    }
+
+    /// Wakes the worker after `delay` unless an earlier wake-up is already scheduled.
+    func scheduleWake(after delay: Duration) {
+        let deadline = ContinuousClock.now + max(delay, .milliseconds(1))
+        if let timerDeadline, timerDeadline <= deadline, timer != nil { return }
+        timer?.cancel()
+        timerDeadline = deadline
+        timer = Task { [weak self] in
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            guard !Task.isCancelled, let self else { return }
+            await self.timerFired()
+        }
+    }
+
+    private func timerFired() {
+        timer = nil
+        timerDeadline = nil
+        wake()
+    }
+
+    func markFinished() {
+        finished = true
+        environment.onFinished(uid)
+    }
+
+    // MARK: Sync
+
+    private func syncOnce() async {
+        do {
+            guard let stored = await environment.store.get(key), stored.metadata.uid == uid else {
+                // The pod left the store without this worker (another deletion path): nothing may keep running.
+                logger.info("pod is gone from the store; removing its runtime objects")
+                try await terminate(grace: 0, deleteFromStore: false)
+                return
+            }
+            pod = stored
+            if pod.metadata.deletionTimestamp != nil {
+                let grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30
+                try await terminate(grace: grace, deleteFromStore: true)
+                return
+            }
+            try await sync()
+        } catch {
+            logger.warning("pod sync failed; retrying", metadata: ["error": "\(error)"])
+            scheduleWake(after: max(configuration.relistPeriod, .milliseconds(500)))
+        }
+    }
+
+    private func sync() async throws {
+        var view = try await fetchView()
+        restoreBackoffIfNeeded(view)
+        let terminalPhase = pod.status.phase == .succeeded || pod.status.phase == .failed
+        if terminalPhase || failure != nil {
+            // A finished pod never runs again; make sure nothing of it still runs.
+            if try await killPodIfRunning(view, grace: pod.spec.terminationGracePeriodSeconds ?? 30) {
+                view = try await fetchView()
+            }
+            try await writeStatus(view)
+            return
+        }
+        if try await enforceActiveDeadline(view) { return }
+
+        let actions = PodActionPlanner.compute(pod: pod, view: view)
+        var changed = false
+        if actions.killPod {
+            changed = try await killPodIfRunning(view, grace: pod.spec.terminationGracePeriodSeconds ?? 30) || changed
+        }
+        var sandbox: (id: String, config: Runtime_V1_PodSandboxConfig, ips: [String])?
+        if actions.createSandbox {
+            sandbox = try await createSandbox(attempt: actions.sandboxAttempt, replacing: !view.sandboxes.isEmpty)
+            changed = true
+        } else if let id = actions.sandboxID, let current = view.readySandbox, current.id == id {
+            sandbox = (id, buildSandboxConfig(attempt: current.attempt), current.ips)
+        }
+        for (id, reason) in actions.containersToKill {
+            logger.info("killing container", metadata: ["id": "\(id)", "reason": "\(reason)"])
+            try? await runtime.stopContainer(id: id, timeout: 0)
+            try? await runtime.removeContainer(id: id)
+            changed = true
+        }
+        if let sandbox {
+            for id in actions.containersToStartExisting {
+                do {
+                    try await runtime.startContainer(id: id)
+                } catch {
+                    logger.warning("starting a created container failed", metadata: ["id": "\(id)", "error": "\(error)"])
+                }
+                changed = true
+            }
+            if let index = actions.initContainerToStart, let container = pod.spec.initContainers?[index] {
+                changed = await startContainer(container, isInit: true, sandbox: sandbox, view: view) || changed
+            } else {
+                for index in actions.containersToStart {
+                    let container = pod.spec.containers[index]
+                    changed = await startContainer(container, isInit: false, sandbox: sandbox, view: view) || changed
+                }
+            }
+        }
+        if changed { view = try await fetchView() }
+        await collectGarbage(view)
+        try await writeStatus(view)
+        scheduleNextWake(view)
+    }
+
+    // MARK: Runtime view
+
+    var podFilterLabels: [String: String] {
+        var labels = configuration.ownerLabels
+        labels[RuntimeLabels.podUID] = uid
+        return labels
+    }
+
+    /// The runtime's view of this pod. Status calls go only to instances that are new or changed state.
+    func fetchView() async throws -> PodRuntimeView {
+        var sandboxFilter = Runtime_V1_PodSandboxFilter()
+        sandboxFilter.labelSelector = podFilterLabels
+        var containerFilter = Runtime_V1_ContainerFilter()
+        containerFilter.labelSelector = podFilterLabels
+        let listedSandboxes = try await runtime.listPodSandboxes(filter: sandboxFilter)
+        let listedContainers = try await runtime.listContainers(filter: containerFilter)
+
+        var sandboxes: [SandboxInstance] = []
+        var seenSandboxes = Set<String>()
+        for listed in listedSandboxes {
+            seenSandboxes.insert(listed.id)
+            let ready = listed.state == .sandboxReady
+            if let cached = sandboxCache[listed.id], cached.ready == ready {
+                sandboxes.append(cached)
+                continue
+            }
+            var instance = SandboxInstance(
+                id: listed.id, attempt: listed.metadata.attempt, ready: ready, createdAt: listed.createdAt, ips: [])
+            if ready {
+                let status = try await runtime.podSandboxStatus(id: listed.id, verbose: false)
+                let network = status.status.network
+                instance.ips = ([network.ip] + network.additionalIps.map(\.ip)).filter { !$0.isEmpty }
+            }
+            sandboxCache[listed.id] = instance
+            sandboxes.append(instance)
+        }
+        sandboxCache = sandboxCache.filter { seenSandboxes.contains($0.key) }
+
+        var containers: [ContainerInstance] = []
+        var seenContainers = Set<String>()
+        for listed in listedContainers {
+            seenContainers.insert(listed.id)
+            let state = ContainerInstance.state(listed.state)
+            if let cached = instanceCache[listed.id], cached.state == state {
+                containers.append(cached)
+                continue
+            }
+            let response: Runtime_V1_ContainerStatusResponse
+            do {
+                response = try await runtime.containerStatus(id: listed.id, verbose: false)
+            } catch let error as CRIError where error.isNotFound {
+                continue
+            }
+            var instance = ContainerInstance(
+                status: response.status, sandboxID: listed.podSandboxID, labels: listed.labels)
+            if instance.state == .exited {
+                let message = TerminationMessage.read(instance)
+                if !message.isEmpty { instance.message = message }
+            }
+            instanceCache[listed.id] = instance
+            containers.append(instance)
+        }
+        instanceCache = instanceCache.filter { seenContainers.contains($0.key) }
+        return PodRuntimeView(sandboxes: sandboxes, containers: containers)
+    }
+
+    // MARK: Status
+
+    func writeStatus(_ view: PodRuntimeView, terminating: Bool = false) async throws {
+        var inputs = PodStatusInputs(
+            pod: pod, view: view, reasons: reasons, hostIP: configuration.hostIP, now: Time.now())
+        inputs.failure = failure
+        inputs.terminating = terminating
+        let status = PodStatusGenerator.generate(inputs)
+        if status == pod.status { return }
+        let uid = self.uid
+        do {
+            let updated = try await environment.store.update(key) { stored in
+                guard stored.metadata.uid == uid else {
+                    throw LifecycleError(message: "the stored pod \(stored.objectKey) is another pod now")
+                }
+                stored.status = status
+            }
+            pod.status = updated.status
+            pod.metadata = updated.metadata
+            lastWritten = updated.status
+        } catch let error as StoreError {
+            throw LifecycleError(message: "status update failed: \(error)")
+        }
+    }
+
+    // MARK: Timers
+
+    /// Wakes the worker when a backoff ends, the active deadline passes, or the resync period is up.
+    func scheduleNextWake(_ view: PodRuntimeView) {
+        var delay = configuration.resyncPeriod
+        let now = ImageManager.nowNanoseconds()
+        for (key, _) in reasons {
+            if let latest = view.latest(key.name, isInit: key.isInit), latest.state == .exited,
+                let entry = backoff.entries[backoffKey(key.name)]
+            {
+                let end = latest.finishedAt + entry.delay.nanoseconds
+                delay = min(delay, .nanoseconds(max(0, end - now) + 20_000_000))
+            }
+        }
+        if reasons.values.contains(where: { $0.reason == "ImagePullBackOff" || $0.reason == "ErrImagePull" }) {
+            delay = min(delay, configuration.imagePullBackoffBase / 2)
+        }
+        if let deadline = pod.spec.activeDeadlineSeconds, let start = pod.status.startTime {
+            let end = (start.secondsSinceEpoch + deadline) * 1_000_000_000
+            delay = min(delay, .nanoseconds(max(0, end - now) + 50_000_000))
+        }
+        scheduleWake(after: delay)
+    }
+
+    func backoffKey(_ name: String) -> String {
+        "\(pod.metadata.name ?? "")_\(paths.namespace)_\(uid)_\(name)"
+    }
+
+    /// After an agent restart the backoff history is rebuilt from the attempt numbers: starting attempt N moved
+    /// the entry to base·2^(N-1), at about that instance's creation time.
+    private func restoreBackoffIfNeeded(_ view: PodRuntimeView) {
+        guard !backoffRestored else { return }
+        backoffRestored = true
+        for container in SandboxConfigBuilder.allContainers(pod.spec) {
+            let isInit = pod.spec.initContainers?.contains(where: { $0.name == container.name }) ?? false
+            guard let latest = view.latest(container.name, isInit: isInit), latest.attempt > 0 else { continue }
+            var delay = configuration.backoffBase
+            for _ in 1..<Int(min(latest.attempt, 32)) where delay < configuration.backoffMax { delay = delay * 2 }
+            backoff.restore(backoffKey(container.name), delay: delay, lastUpdate: latest.createdAt)
+        }
+    }
+}
