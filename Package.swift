@@ -76,7 +76,6 @@ let package = Package(
             dependencies: [
                 "KubeTypes",
                 "CRI",
-                "ContainerLogs",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,0 +1,47 @@
+import EventHTTP
+
+/// Authenticates every request and authorizes it against the route table and the policy.
+///
+/// It runs before routing errors are produced, so an anonymous request to a path that does not exist gets 401,
+/// not 404: unauthenticated callers learn nothing about the API's shape.
+public struct AuthMiddleware: HTTPMiddleware {
+    private let authenticator: RequestAuthenticator
+    private let policy: AuthorizationPolicy
+    private let table: RouteTable
+    private let nodeName: String
+
+    /// Creates the middleware for a node named `nodeName` (used in 403 messages).
+    public init(authenticator: RequestAuthenticator, policy: AuthorizationPolicy, table: RouteTable, nodeName: String) {
+        self.authenticator = authenticator
+        self.policy = policy
+        self.table = table
+        self.nodeName = nodeName
+    }
+
+    /// Authenticates, authorizes, then calls `next`, recording the user in the access log.
+    public func handle(_ request: HTTPRequest, context: RouteContext, next: HTTPHandler) async throws -> HTTPResponse {
+        let access = table.access(method: request.method, pattern: context.routePattern)
+        if access == .publicAccess {
+            return try await next(request, context)
+        }
+        let user: UserInfo
+        switch authenticator.authenticate(request) {
+        case .anonymous, .rejected:
+            throw HTTPError(status: 401, reason: "Unauthorized", message: "Unauthorized")
+        case let .authenticated(authenticated):
+            user = authenticated
+        }
+        if case let .resource(resource, fixedVerb) = access {
+            let verb = fixedVerb ?? RouteAccess.verb(forMethod: request.method)
+            guard policy.allows(user, verb: verb, resource: resource) else {
+                throw HTTPError(
+                    status: 403, reason: "Forbidden",
+                    message: "user \"\(user.name)\" cannot \(verb) resource \"\(resource)\" on node \"\(nodeName)\""
+                )
+            }
+        }
+        var response = try await next(request, context)
+        response.logAttributes["user"] = user.name
+        return response
+    }
+}

@@ -1,1 +1,0 @@
-// Module NodeAPI: filled in by its owner.

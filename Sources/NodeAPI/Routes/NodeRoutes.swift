@@ -1,0 +1,18 @@
+import NodeAgent
+
+/// Every route the node serves, as one table: the router, the authorization middleware and the OpenAPI test all
+/// read this list, so none of them can drift from the others.
+public enum NodeRoutes {
+    /// The full route table, given what the handlers need.
+    public static func all(readiness: [any ReadinessCheck], pods: PodService) -> [APIRoute] {
+        HealthRoutes(readinessChecks: readiness).routes
+            + PodRoutes(pods: pods).routes
+    }
+}
+
+extension NodeRoutes {
+    /// Health routes only, used by the executable until the lifecycle engine is wired in.
+    public static func all(readiness: [any ReadinessCheck]) -> [APIRoute] {
+        HealthRoutes(readinessChecks: readiness).routes
+    }
+}

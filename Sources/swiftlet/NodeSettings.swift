@@ -1,0 +1,81 @@
+import Foundation
+
+/// Every setting of a Swiftlet node, after defaults, the config file and the flags are merged.
+///
+/// The config file (`--config`) is YAML whose keys are the flag names in camelCase (`tlsCertFile`,
+/// `containerRuntimeEndpoint`, ...). Flags win over the file, and the file wins over defaults, as with kubelet.
+struct NodeSettings: Codable, Equatable, Sendable {
+    var address: String?
+    var port: Int?
+    var tlsCertFile: String?
+    var tlsPrivateKeyFile: String?
+    var clientCAFile: String?
+    var tokenAuthFile: String?
+    var authorizationPolicyFile: String?
+    var rootDir: String?
+    var insecureHTTP: Bool?
+    var hostnameOverride: String?
+    var containerRuntimeEndpoint: String?
+    var podInfraContainerImage: String?
+    var podCIDR: String?
+    var insecureRegistries: [String]?
+    var registryConfigDir: String?
+    var maxPods: Int?
+    var maxRequestBodyBytes: Int?
+    var maxConnections: Int?
+    var shutdownGracePeriodSeconds: Int?
+    var logLevel: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case address, port, tlsCertFile, tlsPrivateKeyFile
+        case clientCAFile = "clientCAFile"
+        case tokenAuthFile, authorizationPolicyFile, rootDir
+        case insecureHTTP = "insecureHTTP"
+        case hostnameOverride, containerRuntimeEndpoint, podInfraContainerImage
+        case podCIDR = "podCIDR"
+        case insecureRegistries, registryConfigDir, maxPods, maxRequestBodyBytes, maxConnections
+        case shutdownGracePeriodSeconds, logLevel
+    }
+
+    /// `other`'s values where it has them, this one's elsewhere.
+    func overlaid(with other: NodeSettings) -> NodeSettings {
+        NodeSettings(
+            address: other.address ?? address,
+            port: other.port ?? port,
+            tlsCertFile: other.tlsCertFile ?? tlsCertFile,
+            tlsPrivateKeyFile: other.tlsPrivateKeyFile ?? tlsPrivateKeyFile,
+            clientCAFile: other.clientCAFile ?? clientCAFile,
+            tokenAuthFile: other.tokenAuthFile ?? tokenAuthFile,
+            authorizationPolicyFile: other.authorizationPolicyFile ?? authorizationPolicyFile,
+            rootDir: other.rootDir ?? rootDir,
+            insecureHTTP: other.insecureHTTP ?? insecureHTTP,
+            hostnameOverride: other.hostnameOverride ?? hostnameOverride,
+            containerRuntimeEndpoint: other.containerRuntimeEndpoint ?? containerRuntimeEndpoint,
+            podInfraContainerImage: other.podInfraContainerImage ?? podInfraContainerImage,
+            podCIDR: other.podCIDR ?? podCIDR,
+            insecureRegistries: other.insecureRegistries ?? insecureRegistries,
+            registryConfigDir: other.registryConfigDir ?? registryConfigDir,
+            maxPods: other.maxPods ?? maxPods,
+            maxRequestBodyBytes: other.maxRequestBodyBytes ?? maxRequestBodyBytes,
+            maxConnections: other.maxConnections ?? maxConnections,
+            shutdownGracePeriodSeconds: other.shutdownGracePeriodSeconds ?? shutdownGracePeriodSeconds,
+            logLevel: other.logLevel ?? logLevel
+        )
+    }
+
+    /// Kubelet's defaults where kubelet has the setting, Swiftlet's own elsewhere.
+    static let defaults = NodeSettings(
+        address: "0.0.0.0",
+        port: 10250,
+        rootDir: "/var/lib/swiftlet",
+        insecureHTTP: false,
+        podInfraContainerImage: "registry.k8s.io/pause:3.9",
+        podCIDR: "10.244.0.0/16",
+        insecureRegistries: [],
+        maxPods: 110,
+        maxRequestBodyBytes: 3 * 1024 * 1024,
+        maxConnections: 1024,
+        shutdownGracePeriodSeconds: 30,
+        logLevel: "info"
+    )
+}

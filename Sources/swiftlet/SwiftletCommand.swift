@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// The `swiftlet` command line: kubelet's flag names where kubelet has the flag.
+@main
+struct SwiftletCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swiftlet",
+        abstract: "A Kubernetes node agent: push v1 Pods over HTTPS, run them on containerd through CRI."
+    )
+
+    @Option(help: "IP address to serve on (kubelet: --address). Default 0.0.0.0.")
+    var address: String?
+
+    @Option(help: "HTTPS port (kubelet: --port). Default 10250.")
+    var port: Int?
+
+    @Option(name: .customLong("tls-cert-file"), help: "Serving certificate (PEM, chain allowed). Generated under <root-dir>/pki when neither it nor the key is given.")
+    var tlsCertFile: String?
+
+    @Option(name: .customLong("tls-private-key-file"), help: "Private key of the serving certificate (PEM).")
+    var tlsPrivateKeyFile: String?
+
+    @Option(name: .customLong("client-ca-file"), help: "CA bundle that verifies client certificates (CN = user, O = groups).")
+    var clientCAFile: String?
+
+    @Option(name: .customLong("token-auth-file"), help: "Static bearer tokens: CSV lines token,user,uid,\"group1,group2\".")
+    var tokenAuthFile: String?
+
+    @Option(name: .customLong("authorization-policy-file"), help: "YAML that binds users and groups to the roles admin, viewer and metrics.")
+    var authorizationPolicyFile: String?
+
+    @Option(name: .customLong("root-dir"), help: "State directory (kubelet: --root-dir). Default /var/lib/swiftlet.")
+    var rootDir: String?
+
+    @Option(name: .customLong("config"), help: "YAML config file whose keys are the flag names in camelCase; flags win.")
+    var configFile: String?
+
+    @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP instead of HTTPS. Local development only.")
+    var insecureHTTP = false
+
+    @Option(name: .customLong("hostname-override"), help: "Node name used in messages and static pod names. Default: the host name.")
+    var hostnameOverride: String?
+
+    @Option(name: .customLong("container-runtime-endpoint"), help: "CRI socket of an existing containerd (unix:///run/containerd/containerd.sock). Default: start and supervise our own containerd.")
+    var containerRuntimeEndpoint: String?
+
+    @Option(name: .customLong("pod-infra-container-image"), help: "Sandbox (pause) image for the managed containerd.")
+    var podInfraContainerImage: String?
+
+    @Option(name: .customLong("pod-cidr"), help: "Pod network of the managed containerd's default bridge.")
+    var podCIDR: String?
+
+    @Option(name: .customLong("insecure-registry"), help: "HOST:PORT of a plain-HTTP registry the managed containerd may pull from (repeatable).")
+    var insecureRegistries: [String] = []
+
+    @Option(name: .customLong("registry-config-dir"), help: "containerd certs.d directory with hosts.toml per registry.")
+    var registryConfigDir: String?
+
+    @Option(name: .customLong("max-pods"), help: "Maximum number of pods on this node. Default 110.")
+    var maxPods: Int?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default info.")
+    var logLevel: String?
+
+    /// The settings given on the command line; absent flags stay nil so the config file can supply them.
+    var flagSettings: NodeSettings {
+        NodeSettings(
+            address: address, port: port, tlsCertFile: tlsCertFile, tlsPrivateKeyFile: tlsPrivateKeyFile,
+            clientCAFile: clientCAFile, tokenAuthFile: tokenAuthFile, authorizationPolicyFile: authorizationPolicyFile,
+            rootDir: rootDir, insecureHTTP: insecureHTTP ? true : nil, hostnameOverride: hostnameOverride,
+            containerRuntimeEndpoint: containerRuntimeEndpoint, podInfraContainerImage: podInfraContainerImage,
+            podCIDR: podCIDR, insecureRegistries: insecureRegistries.isEmpty ? nil : insecureRegistries,
+            registryConfigDir: registryConfigDir, maxPods: maxPods, logLevel: logLevel
+        )
+    }
+
+    func run() async throws {
+        var settings = NodeSettings.defaults
+        if let configFile {
+            settings = settings.overlaid(with: try NodeSettingsFile.load(configFile))
+        }
+        settings = settings.overlaid(with: flagSettings)
+        let level = Logger.Level(rawValue: settings.logLevel ?? "info")
+        guard let level else {
+            throw ValidationError("unknown --log-level \(settings.logLevel ?? ""); use trace, debug, info, notice, warning, error or critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let node = try NodeProcess(settings: settings, logger: Logger(label: "swiftlet"))
+        try await node.run()
+    }
+}
