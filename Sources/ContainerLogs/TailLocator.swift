@@ -25,13 +25,21 @@ struct TailLocator {
         var completeEnd: LogPosition?
         var segmentIndex = segments.count - 1
         scanning: while segmentIndex >= 0 {
-            let end = segmentIndex == segments.count - 1 ? liveEnd : try segments[segmentIndex].size(counter: counter)
-            let stop = try scanSegment(segmentIndex, end: end) { line, offset in
-                let position = LogPosition(segment: segmentIndex, offset: offset)
-                if completeEnd == nil {
-                    completeEnd = LogPosition(segment: segmentIndex, offset: offset + line.count + 1)
+            let stop: Bool
+            do {
+                let end = segmentIndex == segments.count - 1 ? liveEnd : try segments[segmentIndex].size(counter: counter)
+                stop = try scanSegment(segmentIndex, end: end) { line, offset in
+                    let position = LogPosition(segment: segmentIndex, offset: offset)
+                    if completeEnd == nil {
+                        completeEnd = LogPosition(segment: segmentIndex, offset: offset + line.count + 1)
+                    }
+                    return scan.visit(line, at: position)
                 }
-                return scan.visit(line, at: position)
+            } catch {
+                // All wanted lines are counted and only their first parts are looked for: an unreadable older file
+                // (corrupt .gz) then just means the lines start at the next file.
+                if scan.isCountingDone { break scanning }
+                throw error
             }
             if stop { break scanning }
             segmentIndex -= 1
@@ -120,6 +128,9 @@ private struct BackwardCount {
         self.filter = filter
         done = tailLines == 0
     }
+
+    /// True once enough lines are counted (or `since` was passed); only first parts are still looked for.
+    var isCountingDone: Bool { done }
 
     /// Returns true when scanning can stop.
     mutating func visit(_ line: UnsafeBufferPointer<UInt8>, at position: LogPosition) -> Bool {
