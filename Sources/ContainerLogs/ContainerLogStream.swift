@@ -1,9 +1,10 @@
 /// The output of one log request: chunks of bytes, ready to send (`text/plain`), in log order.
 ///
-/// Single-pass: iterate it once. Reading happens only when the consumer asks for the next chunk, so memory stays
-/// bounded however fast the container writes. Ending the iteration early, cancelling the task, or dropping the
-/// stream releases the file descriptors and the inotify watch. Call `close()` to release them immediately from
-/// another place (for example a client-disconnect callback that is not the iterating task).
+/// Single-pass: iterate it once, from one task. Reading happens only when the consumer asks for the next chunk, so
+/// memory stays bounded however fast the container writes. Cancelling the iterating task ends a waiting follow at
+/// once (`next()` returns nil); ending the iteration early or dropping the stream releases the file descriptors
+/// and the inotify watch, and `close()` releases them at a point of the consumer's choosing. To stop from another
+/// task (a client disconnect), cancel the iterating task: the stream is not Sendable.
 public final class ContainerLogStream: AsyncSequence {
     /// A chunk of output bytes.
     public typealias Element = [UInt8]
