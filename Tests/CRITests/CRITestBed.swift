@@ -1,9 +1,10 @@
 import CRI
 import Foundation
 import Logging
-import Testing
+import TestSupport
 
-/// Where the integration tests find a real containerd and the images they pull.
+/// Where the integration tests find a real containerd and the images they pull: the shared test runtime of
+/// TestSupport (a managed containerd per test process, the local registry on 127.0.0.1:5000).
 struct CRITestBed: Sendable {
     /// CRI endpoint of the shared test containerd.
     var endpoint: String
@@ -11,19 +12,14 @@ struct CRITestBed: Sendable {
     var busyboxImage: String
 
     static func shared() async throws -> CRITestBed {
-        let env = ProcessInfo.processInfo.environment
-        let endpoint = try #require(
-            env["SWIFTLET_CRI_TEST_ENDPOINT"], "set SWIFTLET_CRI_TEST_ENDPOINT to a containerd CRI socket")
-        let busybox = try #require(
-            env["SWIFTLET_CRI_TEST_BUSYBOX"], "set SWIFTLET_CRI_TEST_BUSYBOX to a pullable busybox reference")
-        return CRITestBed(endpoint: endpoint, busyboxImage: busybox)
+        let runtime = try await TestRuntime.shared()
+        return CRITestBed(endpoint: runtime.endpoint, busyboxImage: runtime.busyboxImage)
     }
 
     /// A client for the shared containerd; close it when done.
     func client(timeouts: CRITimeouts = CRITimeouts()) throws -> GRPCContainerRuntime {
-        var logger = Logger(label: "cri-tests")
-        logger.logLevel = .warning
-        return try GRPCContainerRuntime(endpoint: endpoint, logger: logger, timeouts: timeouts)
+        try GRPCContainerRuntime(
+            endpoint: endpoint, logger: TestRuntime.makeLogger("cri-tests"), timeouts: timeouts)
     }
 }
 
@@ -52,4 +48,9 @@ func residentSetSize() -> Int {
         return kb * 1024
     }
     return 0
+}
+
+/// Progress for long integration tests, on stderr so it is not lost in stdout's buffer when a test hangs.
+func progress(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
 }

@@ -1,10 +1,11 @@
 import CRI
 import Foundation
+import TestSupport
 
 /// Builds CRI configs for one test and removes everything the test created, found by a unique label.
 struct PodFixture: Sendable {
     /// Label key every object created by the CRI tests carries.
-    static let labelKey = "swiftlet.test/cri-run"
+    static let labelKey = TestRuntime.testLabelKey
 
     /// Unique per fixture: the cleanup selector.
     let runID: String

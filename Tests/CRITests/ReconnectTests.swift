@@ -1,26 +1,32 @@
 import CRI
 import Foundation
-import Logging
 import Testing
+import ManagedRuntime
+import TestSupport
 
 @Suite("CRI client across a containerd restart")
 struct ReconnectTests {
     @Test("calls fail fast while containerd is down and work again after it restarts, on the same client")
     func recoversAfterRestart() async throws {
-        let containerd = try PrivateContainerd()
-        var logger = Logger(label: "cri-reconnect-test")
-        logger.logLevel = .warning
+        // A private containerd: restarting the shared one would break the tests running next to this one.
+        let testRuntime = try await TestRuntime.shared()
+        let first = try await testRuntime.makePrivateContainerd(name: "crireconnect")
+        // The restart is a second supervisor on the same configuration (same root, state and socket), so the test
+        // controls how long containerd stays down.
+        let second = ManagedContainerd(
+            configuration: first.configuration, logger: TestRuntime.makeLogger("cri-reconnect-containerd"))
+        var containerd = first
         do {
             try await containerd.start()
             let client = try GRPCContainerRuntime(
-                endpoint: "unix://\(containerd.socketPath)", logger: logger,
+                endpoint: containerd.endpoint, logger: TestRuntime.makeLogger("cri-reconnect-test"),
                 timeouts: CRITimeouts(read: .seconds(3)))
             do {
                 #expect(try await client.version().runtimeName == "containerd")
                 #expect(client.connectionsOpened == 1)
 
-                await containerd.kill()
-                progress("reconnect: killed")
+                await containerd.stop()
+                progress("reconnect: containerd stopped")
 
                 // A state-changing call does not wait for the runtime: it fails at once with unavailable.
                 let writeStart = ContinuousClock.now
@@ -31,14 +37,14 @@ struct ReconnectTests {
                 #expect(ContinuousClock.now - writeStart < .seconds(2))
 
                 // A read (retried on unavailable) fails fast too, and says the runtime is not reachable.
-                progress("reconnect: write failed fast")
                 let readStart = ContinuousClock.now
                 let readError = await #expect(throws: CRIError.self) { _ = try await client.version() }
                 #expect(readError?.code == .unavailable, "\(String(describing: readError))")
                 #expect(readError?.message.contains("is it running?") == true)
                 #expect(ContinuousClock.now - readStart < .seconds(2))
+                progress("reconnect: calls failed fast")
 
-                progress("reconnect: read failed")
+                containerd = second
                 try await containerd.start()
                 let restarted = ContinuousClock.now
                 var recovered = false
@@ -49,7 +55,7 @@ struct ReconnectTests {
                     }
                     try await Task.sleep(for: .milliseconds(100))
                 }
-                print("CRI reconnect: version() works again \(ContinuousClock.now - restarted) after containerd restarted")
+                progress("CRI reconnect: version() works again \(ContinuousClock.now - restarted) after containerd was ready")
                 #expect(recovered, "client did not recover within 15 s of the restart")
                 #expect(client.connectionsOpened == 2)
                 // Mutating calls work again too (removing an unknown container is a no-op).
@@ -60,14 +66,11 @@ struct ReconnectTests {
             }
             await client.close()
         } catch {
-            await containerd.destroy()
+            await first.stop()
+            await second.stop()
             throw error
         }
-        await containerd.destroy()
+        await first.stop()
+        await second.stop()
     }
-}
-
-/// Progress for long integration tests, on stderr so it is not lost in stdout's buffer when a test hangs.
-func progress(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
 }

@@ -87,7 +87,7 @@ struct RuntimeInfoTests {
                 }
             }
             let rssAfterReads = residentSetSize()
-            print(
+            progress(
                 "CRI sustained calls: 10000 Version in \(versionTime), 1000 mixed reads in \(readsTime); "
                     + "PINGs answered \(client.pingsAnswered); connections opened \(client.connectionsOpened); "
                     + "RSS \(rssBefore / 1_048_576) MB -> \(rssAfterVersions / 1_048_576) MB -> "
