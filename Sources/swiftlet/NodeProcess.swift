@@ -2,7 +2,9 @@ import CRI
 import EventHTTP
 import Foundation
 import Logging
+import KubeTypes
 import ManagedRuntime
+import NodeAgent
 import NodeAPI
 
 /// The running node: security material, the container runtime, the API server, and an orderly shutdown.
@@ -30,9 +32,30 @@ struct NodeProcess {
         let security = try SecurityBootstrap(settings: settings, rootDirectory: rootDirectory, nodeName: nodeName, logger: logger).run()
         let policy = try settings.authorizationPolicyFile.map { try AuthorizationPolicy(contentsOf: $0) } ?? AuthorizationPolicy()
 
+        let store = try await ObjectStore<Pod>(
+            directory: try DurableDirectory(path: rootDirectory + "/pods/store", logger: logger), logger: logger)
+        for problem in store.loadProblems {
+            logger.error("stored pod file set aside: \(problem)")
+        }
+        let events = EventRecorder(nodeName: nodeName, logger: logger)
         let runtime = try RuntimeConnection.open(settings: settings, rootDirectory: rootDirectory, logger: logger)
+        let podManager = PodManager(
+            runtime: runtime.client, store: store, events: events,
+            configuration: PodManagerConfiguration(nodeName: nodeName, rootDirectory: rootDirectory, relistPeriod: try settings.relistPeriod),
+            logger: logger)
+        let pods = PodService(
+            store: store, lifecycle: podManager, events: events,
+            admission: PodAdmission(resources: NodeResources.detect(maxPods: settings.maxPods ?? 110)),
+            logger: logger)
+        // The engine adopts what the runtime still runs once the runtime answers; until then the API already
+        // accepts pods, which their workers start as soon as containerd is ready.
+        let engineStartup = Task {
+            await runtime.waitUntilReady()
+            guard !Task.isCancelled else { return }
+            await podManager.start()
+        }
 
-        let table = RouteTable(NodeRoutes.all(readiness: [runtime.readinessCheck]))
+        let table = RouteTable(NodeRoutes.all(readiness: [runtime.readinessCheck], pods: pods))
         var configuration = HTTPServerConfiguration()
         configuration.address = settings.address ?? "0.0.0.0"
         configuration.port = settings.port ?? 10250
@@ -54,6 +77,9 @@ struct NodeProcess {
         logger.notice("received signal \(signal.map(String.init) ?? "?"), shutting down")
         let grace = Duration.seconds(settings.shutdownGracePeriodSeconds ?? 30)
         await server.shutdown(gracePeriod: grace)
+        engineStartup.cancel()
+        await podManager.stop()
+        await store.finishAllWatches()
         await runtime.close()
         logger.notice("stopped")
     }

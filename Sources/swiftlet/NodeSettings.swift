@@ -25,6 +25,8 @@ struct NodeSettings: Codable, Equatable, Sendable {
     var maxConnections: Int?
     var shutdownGracePeriodSeconds: Int?
     var logLevel: String?
+    /// How often the runtime is relisted (containerd 1.6 sends no events), as a duration such as `1s`.
+    var relistPeriodText: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case address, port, tlsCertFile, tlsPrivateKeyFile
@@ -35,6 +37,12 @@ struct NodeSettings: Codable, Equatable, Sendable {
         case podCIDR = "podCIDR"
         case insecureRegistries, registryConfigDir, maxPods, maxRequestBodyBytes, maxConnections
         case shutdownGracePeriodSeconds, logLevel
+        case relistPeriodText = "relistPeriod"
+    }
+
+    /// The relist period, parsed; one second when unset.
+    var relistPeriod: Duration {
+        get throws { try relistPeriodText.map(GoDuration.parse) ?? .seconds(1) }
     }
 
     /// `other`'s values where it has them, this one's elsewhere.
@@ -59,7 +67,8 @@ struct NodeSettings: Codable, Equatable, Sendable {
             maxRequestBodyBytes: other.maxRequestBodyBytes ?? maxRequestBodyBytes,
             maxConnections: other.maxConnections ?? maxConnections,
             shutdownGracePeriodSeconds: other.shutdownGracePeriodSeconds ?? shutdownGracePeriodSeconds,
-            logLevel: other.logLevel ?? logLevel
+            logLevel: other.logLevel ?? logLevel,
+            relistPeriodText: other.relistPeriodText ?? relistPeriodText
         )
     }
 
@@ -76,6 +85,7 @@ struct NodeSettings: Codable, Equatable, Sendable {
         maxRequestBodyBytes: 3 * 1024 * 1024,
         maxConnections: 1024,
         shutdownGracePeriodSeconds: 30,
-        logLevel: "info"
+        logLevel: "info",
+        relistPeriodText: "1s"
     )
 }

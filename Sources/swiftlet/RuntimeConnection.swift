@@ -49,6 +49,15 @@ struct RuntimeConnection: Sendable {
         return RuntimeConnection(client: client, managed: managed, startup: startup)
     }
 
+    /// Returns once CRI reports RuntimeReady and NetworkReady, checking every second; returns early when cancelled.
+    func waitUntilReady() async {
+        let readiness = RuntimeReadiness(runtime: client)
+        while !Task.isCancelled {
+            if await readiness.notReadyReason() == nil { return }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
     func close() async {
         startup?.cancel()
         await client.close()

@@ -61,6 +61,9 @@ struct SwiftletCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-pods"), help: "Maximum number of pods on this node. Default 110.")
     var maxPods: Int?
 
+    @Option(name: .customLong("relist-period"), help: "How often the runtime is relisted, e.g. 1s or 200ms. Default 1s.")
+    var relistPeriod: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default info.")
     var logLevel: String?
 
@@ -72,7 +75,8 @@ struct SwiftletCommand: AsyncParsableCommand {
             rootDir: rootDir, insecureHTTP: insecureHTTP ? true : nil, hostnameOverride: hostnameOverride,
             containerRuntimeEndpoint: containerRuntimeEndpoint, podInfraContainerImage: podInfraContainerImage,
             podCIDR: podCIDR, insecureRegistries: insecureRegistries.isEmpty ? nil : insecureRegistries,
-            registryConfigDir: registryConfigDir, maxPods: maxPods, logLevel: logLevel
+            registryConfigDir: registryConfigDir, maxPods: maxPods, logLevel: logLevel,
+            relistPeriodText: relistPeriod
         )
     }
 
@@ -90,6 +94,11 @@ struct SwiftletCommand: AsyncParsableCommand {
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
+        }
+        do {
+            _ = try settings.relistPeriod
+        } catch {
+            throw ValidationError("\(error)")
         }
         let node = try NodeProcess(settings: settings, logger: Logger(label: "swiftlet"))
         try await node.run()

@@ -10,9 +10,3 @@ public enum NodeRoutes {
     }
 }
 
-extension NodeRoutes {
-    /// Health routes only, used by the executable until the lifecycle engine is wired in.
-    public static func all(readiness: [any ReadinessCheck]) -> [APIRoute] {
-        HealthRoutes(readinessChecks: readiness).routes
-    }
-}

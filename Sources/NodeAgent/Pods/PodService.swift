@@ -30,19 +30,6 @@ public actor PodService {
         self.now = now
     }
 
-    /// Hands every stored pod to the lifecycle engine: running ones to keep running, deleting ones to finish.
-    public func resumeStoredPods() async {
-        let (pods, _) = await store.list()
-        for pod in pods {
-            if pod.metadata.deletionTimestamp != nil {
-                await lifecycle.podDeletionRequested(pod)
-            } else {
-                await lifecycle.podAdded(pod)
-            }
-        }
-        logger.info("resumed stored pods", metadata: ["count": "\(pods.count)"])
-    }
-
     /// Validates, defaults, admits and durably stores `submitted`, then starts it.
     ///
     /// - Throws: `APIStatusError` with 422 Invalid, 409 AlreadyExists or 403 Forbidden.
