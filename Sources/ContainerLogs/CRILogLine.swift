@@ -1,3 +1,5 @@
+import Glibc
+
 /// One physical line of a CRI log file: `<RFC3339Nano> <stdout|stderr> <F|P> <content>`.
 ///
 /// containerd splits output lines longer than 16 KiB into `P` (partial) parts followed by one `F` (full) part;
@@ -85,13 +87,19 @@ struct CRILogLineHeader {
 
     /// Splits on single spaces, as kubelet does: the timestamp has variable width (trailing zeros trimmed).
     static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Result<CRILogLineHeader, CRILogLineError> {
+        var cache = TimestampCache()
+        return parse(b, cache: &cache)
+    }
+
+    /// Same, with a timestamp cache kept across the lines of one read.
+    static func parse(_ b: UnsafeBufferPointer<UInt8>, cache: inout TimestampCache) -> Result<CRILogLineHeader, CRILogLineError> {
         let space = UInt8(ascii: " ")
-        guard let firstSpace = b.firstIndex(of: space) else { return .failure(.missingTimestamp) }
-        guard let timestamp = LogTimestamp(parsing: UnsafeBufferPointer(rebasing: b[0..<firstSpace])) else {
+        guard let firstSpace = find(space, in: b, from: 0) else { return .failure(.missingTimestamp) }
+        guard let timestamp = LogTimestamp(parsing: UnsafeBufferPointer(start: b.baseAddress, count: firstSpace), cache: &cache) else {
             return .failure(.invalidTimestamp)
         }
         let streamStart = firstSpace + 1
-        guard let secondSpace = b[streamStart...].firstIndex(of: space) else { return .failure(.invalidStream) }
+        guard let secondSpace = find(space, in: b, from: streamStart) else { return .failure(.invalidStream) }
         let stream: LogStream
         switch secondSpace - streamStart {
         case 6 where b[streamStart] == UInt8(ascii: "s") && b[streamStart + 3] == UInt8(ascii: "o"):
@@ -105,10 +113,10 @@ struct CRILogLineHeader {
         }
         let tagStart = secondSpace + 1
         // The tag may be the last field when the content is empty and the writer omitted the final space.
-        let tagEnd = b[tagStart...].firstIndex(of: space) ?? b.count
+        let tagEnd = find(space, in: b, from: tagStart) ?? b.count
         guard tagEnd > tagStart else { return .failure(.invalidTag) }
         // Forward compatible like kubelet: tags are ':'-separated and only the first one matters.
-        let firstTagEnd = b[tagStart..<tagEnd].firstIndex(of: UInt8(ascii: ":")) ?? tagEnd
+        let firstTagEnd = find(UInt8(ascii: ":"), in: UnsafeBufferPointer(start: b.baseAddress, count: tagEnd), from: tagStart) ?? tagEnd
         guard firstTagEnd - tagStart == 1 else { return .failure(.invalidTag) }
         let isPartial: Bool
         switch b[tagStart] {
@@ -118,6 +126,13 @@ struct CRILogLineHeader {
         }
         return .success(CRILogLineHeader(timestamp: timestamp, stream: stream, isPartial: isPartial,
                                          contentStart: min(tagEnd + 1, b.count)))
+    }
+
+    /// Index of the first `byte` at or after `from` (memchr: generic `firstIndex` on slices dominated debug builds).
+    private static func find(_ byte: UInt8, in b: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard from < b.count, let base = b.baseAddress,
+              let found = memchr(base + from, Int32(byte), b.count - from) else { return nil }
+        return UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
     }
 
     private static func matches(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ word: StaticString) -> Bool {

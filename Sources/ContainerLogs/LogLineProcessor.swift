@@ -23,6 +23,7 @@ struct LogLineProcessor {
     private var remaining: Int?
     private var pendingStdout = PendingLine()
     private var pendingStderr = PendingLine()
+    private var timestampCache = TimestampCache()
 
     /// A logical line being assembled from `P` parts.
     private struct PendingLine {
@@ -32,6 +33,9 @@ struct LogLineProcessor {
         var earlyDecision: Bool?
         var isEmpty: Bool { bytes.isEmpty && earlyDecision == nil }
     }
+
+    /// A processor with default options, as a cheap placeholder while the real one is swapped out.
+    static var idle: LogLineProcessor { LogLineProcessor(options: LogReadOptions(), maxLogicalLineBytes: 1024) }
 
     init(options: LogReadOptions, maxLogicalLineBytes: Int) {
         filter = options.stream
@@ -45,7 +49,7 @@ struct LogLineProcessor {
     mutating func process(_ line: UnsafeBufferPointer<UInt8>, at position: LogPosition) {
         guard !limitReached else { return }
         let header: CRILogLineHeader
-        switch CRILogLineHeader.parse(line) {
+        switch CRILogLineHeader.parse(line, cache: &timestampCache) {
         case .success(let parsed):
             header = parsed
         case .failure(let error):
@@ -55,7 +59,9 @@ struct LogLineProcessor {
         }
         // Lines of a stream nobody asked for are not even joined.
         guard filter.includes(header.stream) else { return }
-        let content = UnsafeBufferPointer(rebasing: line[header.contentStart...])
+        // Built from the base address: slicing an UnsafeBufferPointer is a generic call in debug builds.
+        let content = UnsafeBufferPointer(start: line.baseAddress.map { $0 + header.contentStart },
+                                          count: line.count - header.contentStart)
         // Moved out and back (not copied) so `handle` can mutate both it and the output.
         if header.stream == .stdout {
             var pending = pendingStdout
@@ -118,30 +124,38 @@ struct LogLineProcessor {
     }
 
     private mutating func appendPrefix(_ timestamp: LogTimestamp) {
-        guard timestamps else { return }
-        var prefix: [UInt8] = []
-        prefix.reserveCapacity(31)
-        timestamp.appendRFC3339NanoFixed(to: &prefix)
-        prefix.append(UInt8(ascii: " "))
-        append(prefix)
+        guard timestamps, !limitReached else { return }
+        // Formatted straight into the output, then trimmed if it crossed the limit: no temporary array per line.
+        let before = output.count
+        timestamp.appendRFC3339NanoFixed(to: &output)
+        output.append(UInt8(ascii: " "))
+        account(output.count - before)
     }
 
     private mutating func append(newline: Void) {
-        append(CollectionOfOne(UInt8(ascii: "\n")))
+        guard !limitReached else { return }
+        output.append(UInt8(ascii: "\n"))
+        account(1)
     }
 
-    private mutating func append<C: Collection<UInt8>>(_ bytes: C) {
+    private mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0) }
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard !limitReached else { return }
-        guard let left = remaining else {
-            output.append(contentsOf: bytes)
-            return
-        }
-        if bytes.count < left {
-            output.append(contentsOf: bytes)
-            remaining = left - bytes.count
+        output.append(contentsOf: bytes)
+        account(bytes.count)
+    }
+
+    /// Counts bytes just appended against `limitBytes`, cutting the output exactly at the limit (kubelet's
+    /// LimitedWriter cuts mid-line too) and stopping there.
+    private mutating func account(_ added: Int) {
+        guard let left = remaining else { return }
+        if added < left {
+            remaining = left - added
         } else {
-            // kubelet's LimitedWriter: cut exactly at the limit, even mid-line, then stop.
-            output.append(contentsOf: bytes.prefix(left))
+            output.removeLast(added - left)
             remaining = 0
             limitReached = true
         }

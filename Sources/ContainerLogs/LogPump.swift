@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 
 /// The engine behind `ContainerLogStream`: reads the snapshot of log files forwards from the tail start, feeds
@@ -205,29 +206,30 @@ final class LogPump {
         let base = cursor.offset
         let segment = cursor.segment
         let maxPhysical = configuration.maxLogicalLineBytes + 256
+        // Work on a local processor: a class property would pay a dynamic exclusivity check on every line.
+        var processor = LogLineProcessor.idle
+        swap(&processor, &self.processor)
+        defer { swap(&processor, &self.processor) }
         readBuffer.withUnsafeBufferPointer { buf in
+            guard let start = buf.baseAddress else { return }
             var lineStart = 0
-            var i = 0
-            while i < count {
-                guard buf[i] == UInt8(ascii: "\n") else {
-                    i += 1
-                    continue
-                }
+            while lineStart < count,
+                  let found = memchr(start + lineStart, Int32(UInt8(ascii: "\n")), count - lineStart) {
+                let newline = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - start
                 if cursor.skippingLongLine {
                     cursor.skippingLongLine = false
                 } else if cursor.carry.isEmpty {
-                    processor.process(UnsafeBufferPointer(rebasing: buf[lineStart..<i]),
+                    processor.process(UnsafeBufferPointer(start: start + lineStart, count: newline - lineStart),
                                       at: LogPosition(segment: segment, offset: base + lineStart))
                 } else {
                     let carryStart = base - cursor.carry.count
-                    cursor.carry.append(contentsOf: buf[lineStart..<i])
+                    cursor.carry.append(contentsOf: buf[lineStart..<newline])
                     cursor.carry.withUnsafeBufferPointer {
                         processor.process($0, at: LogPosition(segment: segment, offset: carryStart))
                     }
                     cursor.carry.removeAll(keepingCapacity: true)
                 }
-                i += 1
-                lineStart = i
+                lineStart = newline + 1
             }
             if lineStart < count && !cursor.skippingLongLine {
                 cursor.carry.append(contentsOf: buf[lineStart..<count])
