@@ -132,7 +132,11 @@ public final class GRPCContainerRuntime: ContainerRuntime {
             do {
                 return try await attemptCall(method, kind, body)
             } catch let error as CRIError where error.code == .unavailable && attempt < retryDelays.count {
-                try await Task.sleep(for: retryDelays[attempt])
+                do {
+                    try await Task.sleep(for: retryDelays[attempt])
+                } catch {
+                    throw CRIError(code: .cancelled, message: "cancelled while retrying: \(error)", method: method)
+                }
                 attempt += 1
             }
         }

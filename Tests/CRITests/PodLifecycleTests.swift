@@ -55,6 +55,17 @@ struct PodLifecycleTests {
                 #expect(timedOut?.code == .deadlineExceeded || timedOut?.code == .unknown,
                         "\(String(describing: timedOut))")
 
+                // Cancelling the calling task ends a call that would otherwise run for 30 s.
+                let cancelStart = ContinuousClock.now
+                let longExec = Task {
+                    try await client.execSync(id: containerID, command: ["sleep", "30"], timeout: nil)
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                longExec.cancel()
+                let cancelled = await #expect(throws: CRIError.self) { _ = try await longExec.value }
+                #expect(cancelled?.code == .cancelled, "\(String(describing: cancelled))")
+                #expect(ContinuousClock.now - cancelStart < .seconds(5))
+
                 // Stats: the container and the sandbox report memory; lists find them by id.
                 let stats = try await client.containerStats(id: containerID)
                 #expect(stats.attributes.id == containerID)
