@@ -83,6 +83,13 @@ final class LogPump {
 
     /// Stops now and releases descriptors (consumer gave up early).
     func finish() {
+        if !finished, processor.malformedLines > 0 {
+            // Reported once per request rather than per line: a corrupt file would otherwise flood the log.
+            logger.warning("skipped lines that are not in the CRI log format", metadata: [
+                "path": "\(livePath)", "count": "\(processor.malformedLines)",
+                "first": "\(processor.firstMalformedError.map { "\($0)" } ?? "")",
+            ])
+        }
         finished = true
         processor.output = []
         releaseResources()

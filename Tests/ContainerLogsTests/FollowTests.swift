@@ -61,6 +61,11 @@ func follow(_ path: String, _ options: LogReadOptions = LogReadOptions(follow: t
             }
             if done(lines) { return (lines, arrivals, false) }
         }
+        if !pending.isEmpty {
+            // Output cut by limitBytes: the last line has no newline.
+            lines.append(String(decoding: pending, as: UTF8.self))
+            arrivals.append(monotonicNanos())
+        }
         return (lines, arrivals, !Task.isCancelled)
     }
     let watchdog = Task {
@@ -194,6 +199,22 @@ struct FollowTests {
         let result = try await follow(path, LogReadOptions(tailLines: 1, follow: true), started: started) { $0.count == 2 }
         try await writer.value
         #expect(result.lines == ["b", "c"])
+    }
+
+    @Test func followEndsAtLimitBytes() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("0.log")
+        try writeFile(path, cri(at(0), .stdout, "F", "abc"))
+        let started = Flag()
+        let writer = Task {
+            while !started.isSet { try await Task.sleep(for: .milliseconds(5)) }
+            try await Task.sleep(for: .milliseconds(30))
+            try LogWriter(path: path).write(cri(at(1), .stdout, "F", "defgh") + cri(at(2), .stdout, "F", "never"))
+        }
+        let result = try await follow(path, LogReadOptions(limitBytes: 7, follow: true), started: started)
+        try await writer.value
+        #expect(result.ended)
+        #expect(result.lines == ["abc", "def"])
     }
 
     @Test func cancellingTheConsumerReleasesDescriptorsAndTheWatch() async throws {
