@@ -114,7 +114,10 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "EventHTTPTests", dependencies: ["EventHTTP", "CLibevent"]),
+        .testTarget(
+            name: "EventHTTPTests",
+            dependencies: ["EventHTTP", "CLibevent", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "ContainerLogsTests", dependencies: ["ContainerLogs"]),
         .testTarget(name: "KubeTypesTests", dependencies: ["KubeTypes"], resources: [.copy("Corpus")]),
         .testTarget(name: "CRITests", dependencies: ["CRI", "ManagedRuntime", "TestSupport"]),
