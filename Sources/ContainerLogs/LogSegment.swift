@@ -1,3 +1,5 @@
+import Glibc
+
 /// One file of a container's log history: a rotated plain file, a rotated gzip file, or the live file.
 ///
 /// The descriptor is opened when the read starts, so a rotation or a compression that renames or deletes the
@@ -26,7 +28,7 @@ final class LogSegment {
     /// Bytes of log text in this segment now (decompressed size for `.gz`).
     func size(counter: ReadCounter) throws(ContainerLogError) -> Int {
         if isCompressed { return try loadDecompressed(counter: counter).count }
-        guard let file else { throw .io(operation: "fstat", path: path, errno: 9 /* EBADF */) }
+        guard let file else { throw .io(operation: "fstat", path: path, errno: EBADF) }
         return try file.size()
     }
 
@@ -41,7 +43,7 @@ final class LogSegment {
             }
             return count
         }
-        guard let file else { throw .io(operation: "pread", path: path, errno: 9 /* EBADF */) }
+        guard let file else { throw .io(operation: "pread", path: path, errno: EBADF) }
         return try file.read(at: offset, into: buffer, counter: counter)
     }
 
@@ -67,7 +69,7 @@ final class LogSegment {
 
     private func loadDecompressed(counter: ReadCounter) throws(ContainerLogError) -> [UInt8] {
         if let decompressed { return decompressed }
-        guard let file else { throw .io(operation: "read", path: path, errno: 9 /* EBADF */) }
+        guard let file else { throw .io(operation: "read", path: path, errno: EBADF) }
         let bytes = try Gzip.decompress(file, maxBytes: maxDecompressedBytes, counter: counter)
         file.close()
         self.file = nil
