@@ -166,6 +166,8 @@ enum VolumeManager {
         do {
             try FileManager.default.createDirectory(
                 atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
+            // mkdir applies the umask; the mode must hold exactly (0777 lets non-root containers write).
+            chmod(path, mode_t(mode))
         } catch {
             throw VolumeError(message: "cannot create directory \(path): \(error.localizedDescription)")
         }
