@@ -64,7 +64,10 @@ public final class DurableDirectory: ObjectPersistence {
         }
         directoryFD = fd
         pool = BlockingIOPool(threadCount: ioThreads, name: "store-io")
-        batcher = DirectorySyncBatcher(directoryFD: fd, directoryPath: path, pool: pool)
+        // The shared directory fsync gets its own thread: queued behind file writes on the shared pool, it would
+        // hold back every acknowledgement it covers.
+        batcher = DirectorySyncBatcher(
+            directoryFD: fd, directoryPath: path, pool: BlockingIOPool(threadCount: 1, name: "store-dirsync"))
     }
 
     deinit {
