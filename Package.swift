@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "NodeAgentTests", dependencies: ["NodeAgent", "KubeTypes", "CRI", "TestSupport"]),
         .testTarget(
             name: "NodeAPITests",
-            dependencies: ["NodeAPI", "EventHTTP", "KubeTypes", "NodeAgent", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NodeAPI", "EventHTTP", "KubeTypes", "NodeAgent", "TestSupport", .product(name: "Yams", package: "Yams")]
         ),
     ],
     swiftLanguageModes: [.v6]

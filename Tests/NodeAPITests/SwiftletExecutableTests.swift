@@ -17,14 +17,17 @@ import Testing
         private(set) var port: Int
         let logPath: String
 
-        init(arguments: [String], port: Int, root existingRoot: String? = nil) throws {
+        let stateDirectory: String
+
+        init(arguments: [String], port: Int, root existingRoot: String? = nil, stateDirectory: String? = nil) throws {
             root = existingRoot ?? FileManager.default.temporaryDirectory.appendingPathComponent("swiftlet-e2e-\(UUID().uuidString.prefix(8))").path
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             self.port = port
             logPath = root + "/agent-\(UUID().uuidString.prefix(8)).log"
             FileManager.default.createFile(atPath: logPath, contents: nil)
             process.executableURL = URL(fileURLWithPath: SwiftletExecutableTests.binary)
-            process.arguments = ["--root-dir", root + "/state", "--address", "127.0.0.1", "--port", String(port)] + arguments
+            self.stateDirectory = stateDirectory ?? root + "/state"
+            process.arguments = ["--root-dir", self.stateDirectory, "--address", "127.0.0.1", "--port", String(port)] + arguments
             let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
             process.standardOutput = log
             process.standardError = log
@@ -34,9 +37,9 @@ import Testing
         var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
         /// curl against the agent; returns (status, body). Status 0 means no HTTP answer.
-        func curl(_ path: String, token: String? = nil, scheme: String = "https") throws -> (Int, String) {
-            var arguments = ["-s", "--max-time", "5", "-o", "-", "-w", "\n%{http_code}"]
-            if scheme == "https" { arguments += ["--cacert", root + "/state/pki/ca.crt"] }
+        func curl(_ path: String, token: String? = nil, scheme: String = "https", method: String = "GET") throws -> (Int, String) {
+            var arguments = ["-s", "--max-time", "5", "-o", "-", "-w", "\n%{http_code}", "-X", method]
+            if scheme == "https" { arguments += ["--cacert", stateDirectory + "/pki/ca.crt"] }
             if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
             arguments.append("\(scheme)://127.0.0.1:\(port)\(path)")
             let curl = Process()
@@ -91,9 +94,14 @@ import Testing
             return process.terminationStatus
         }
 
-        func cleanUp() {
+        func cleanUp(keepRoot: Bool = false) {
             if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-            try? FileManager.default.removeItem(atPath: root)
+            // A managed containerd outlives a killed agent (as it should in production); tests stop it here.
+            if let text = try? String(contentsOfFile: stateDirectory + "/containerd/containerd.pid", encoding: .utf8),
+               let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 {
+                kill(pid, SIGKILL)
+            }
+            if !keepRoot { try? FileManager.default.removeItem(atPath: root) }
         }
     }
 
