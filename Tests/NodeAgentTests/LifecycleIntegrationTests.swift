@@ -150,7 +150,9 @@ struct LifecycleIntegrationTests {
             let deadline = ContinuousClock.now + .seconds(30)
             while ContinuousClock.now < deadline && (seen[3]?.created ?? 0) == 0 {
                 for container in try await bed.runtimeContainers(pod) {
-                    let status = try await bed.client.containerStatus(id: container.id, verbose: false).status
+                    // The engine removes old dead instances; one may vanish between the list and this call.
+                    guard let status = try? await bed.client.containerStatus(id: container.id, verbose: false).status
+                    else { continue }
                     seen[container.metadata.attempt] = (status.createdAt, status.finishedAt)
                 }
                 if let waiting = await bed.store.get(pod.objectKey)?.container("app")?.state?.waiting,

@@ -133,7 +133,8 @@ public final class PodManager: PodLifecycle {
             sandboxes = try await runtime.listPodSandboxes(filter: sandboxFilter)
             containers = try await runtime.listContainers(filter: containerFilter)
         } catch {
-            logger.warning("relist failed", metadata: ["error": "\(error)"])
+            // Cancellation is `stop()`, not a runtime problem.
+            if !Task.isCancelled { logger.warning("relist failed", metadata: ["error": "\(error)"]) }
             return
         }
         let woken = state.withLock { state -> [PodWorker] in
