@@ -143,7 +143,14 @@ struct LifecycleUnitTests {
         #expect(again == status)
         // No containers yet: ContainerCreating, or PodInitializing when the pod has init containers.
         let fresh = PodStatusGenerator.generate(PodStatusInputs(pod: pod, view: PodRuntimeView(), hostIP: "h", now: Time(secondsSinceEpoch: 1)))
-        #expect(fresh.containerStatuses?.first?.state?.waiting?.reason == "CrashLoopBackOff" || fresh.containerStatuses?.first?.state?.waiting?.reason == "ContainerCreating")
+        #expect(fresh.containerStatuses?.first?.state?.waiting?.reason == "ContainerCreating")
+        #expect(fresh.containerStatuses?.first?.restartCount == 1)
+        var withInit = pod
+        withInit.spec.initContainers = [Container(name: "init1", image: "img")]
+        let initializing = PodStatusGenerator.generate(PodStatusInputs(pod: withInit, view: PodRuntimeView(), hostIP: "h", now: Time(secondsSinceEpoch: 1)))
+        #expect(initializing.containerStatuses?.first?.state?.waiting?.reason == "PodInitializing")
+        #expect(initializing.initContainerStatuses?.first?.state?.waiting?.reason == "PodInitializing")
+        #expect(initializing.phase == .pending)
     }
 
     // MARK: computePodActions
