@@ -63,10 +63,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // zlib, for gzip-compressed rotated container logs (kubelet compresses older rotated files).
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Container log files in the CRI format: parsing, tail, since, follow across rotation, rotation itself.
         .target(
             name: "ContainerLogs",
             dependencies: [
+                "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -51,8 +51,8 @@ import Testing
             for row in Self.expectations {
                 for (column, credentials) in identities.enumerated() {
                     for credential in credentials {
-                        let reply = try node.curl(row.method, row.path, credential: credential)
-                        #expect(reply.status == row.codes[column], "\(row.method) \(row.path) with \(credential): \(reply.status) \(reply.body)")
+                        let reply = try await node.curl(row.method, row.path, credential: credential)
+                        #expect(reply.status == row.codes[column], "\(row.method) \(row.path) with \(credential): \(reply.status) \(reply.body) curl exit \(reply.curlExit)")
                         if reply.status == 403 {
                             #expect(reply.body.contains("\"reason\":\"Forbidden\""))
                             #expect(reply.body.contains("\"kind\":\"Status\""))
@@ -61,13 +61,13 @@ import Testing
                 }
                 // Anonymous and bad credentials: 401 everywhere, even on routes that do not exist.
                 for credential: TestNode.Credential in [.none, .token("not-a-token")] {
-                    let reply = try node.curl(row.method, row.path, credential: credential)
+                    let reply = try await node.curl(row.method, row.path, credential: credential)
                     #expect(reply.status == 401, "\(row.method) \(row.path) with \(credential): \(reply.status)")
                     #expect(reply.body.contains("\"reason\":\"Unauthorized\""))
                     #expect(reply.body.contains("\"code\":401"))
                 }
                 // A certificate from a CA the node does not trust never authenticates, whatever its O= says.
-                let foreign = try node.curl(row.method, row.path, credential: .certificate("foreign"))
+                let foreign = try await node.curl(row.method, row.path, credential: .certificate("foreign"))
                 #expect(foreign.status == 401 || foreign.status == 0, "\(row.method) \(row.path) with a foreign certificate: \(foreign.status)")
             }
         }
@@ -75,7 +75,7 @@ import Testing
 
     @Test func forbiddenNamesUserVerbAndResource() async throws {
         try await withTestNode(routes: Self.routes) { node in
-            let reply = try node.curl("POST", "/exec/default/web/app", credential: .token("token-viewer"))
+            let reply = try await node.curl("POST", "/exec/default/web/app", credential: .token("token-viewer"))
             #expect(reply.status == 403)
             #expect(reply.body.contains("user \\\"alice\\\" cannot create resource \\\"pods/exec\\\""), "\(reply.body)")
         }
@@ -84,8 +84,8 @@ import Testing
     @Test func healthProbesNeedNoCredentials() async throws {
         try await withTestNode(routes: Self.routes) { node in
             for path in ["/healthz", "/livez", "/readyz"] {
-                let reply = try node.curl("GET", path, credential: .none)
-                #expect(reply.status == 200, "\(path): \(reply.status)")
+                let reply = try await node.curl("GET", path, credential: .none)
+                #expect(reply.status == 200, "\(path): \(reply.status) curl exit \(reply.curlExit)")
                 #expect(reply.body == "ok")
             }
         }

@@ -56,12 +56,12 @@ struct PodAPIFixture {
     }
 
     /// Sends `body` with curl as the admin.
-    func send(_ method: String, _ path: String, body: String? = nil, contentType: String = "application/json") throws -> TestNode.Reply {
+    func send(_ method: String, _ path: String, body: String? = nil, contentType: String = "application/json") async throws -> TestNode.Reply {
         var extra: [String] = []
         if let body {
             extra += ["-H", "Content-Type: \(contentType)", "--data-binary", body]
         }
-        return try node.curl(method, path, credential: .token("token-admin"), extra: extra)
+        return try await node.curl(method, path, credential: .token("token-admin"), extra: extra)
     }
 }
 
@@ -85,7 +85,7 @@ func json(_ text: String) throws -> JSONValue {
 
     @Test func createReturns201WithDefaultsAndStoresDurably() async throws {
         try await withPodAPI { api in
-            let reply = try api.send("POST", "/pods", body: Self.webPod)
+            let reply = try await api.send("POST", "/pods", body: Self.webPod)
             #expect(reply.status == 201, "\(reply.body)")
             let pod = try KubeJSON.decode(Pod.self, from: Array(reply.body.utf8))
             #expect(pod.metadata.namespace == "default")
@@ -118,7 +118,7 @@ func json(_ text: String) throws -> JSONValue {
                       image: busybox
                       args: ["echo", "hi"]
                 """
-            let reply = try api.send("POST", "/pods", body: yaml, contentType: "application/yaml")
+            let reply = try await api.send("POST", "/pods", body: yaml, contentType: "application/yaml")
             #expect(reply.status == 201, "\(reply.body)")
             #expect(try json(reply.body)["metadata"]?["namespace"] == .string("team-a"))
             // No tag means :latest, which defaults imagePullPolicy to Always.
@@ -128,15 +128,15 @@ func json(_ text: String) throws -> JSONValue {
 
     @Test func duplicateNameIs409AndConcurrentCreatesHaveOneWinner() async throws {
         try await withPodAPI { api in
-            #expect(try api.send("POST", "/pods", body: Self.webPod).status == 201)
-            let again = try api.send("POST", "/pods", body: Self.webPod)
+            #expect(try await api.send("POST", "/pods", body: Self.webPod).status == 201)
+            let again = try await api.send("POST", "/pods", body: Self.webPod)
             #expect(again.status == 409)
             #expect(again.body.contains("\"reason\":\"AlreadyExists\""))
             #expect(again.body.contains(#"pods \"web\" already exists"#))
 
             let racer = Self.webPod.replacingOccurrences(of: "\"name\":\"web\"", with: "\"name\":\"race\"")
             let codes = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<8 { group.addTask { try api.send("POST", "/pods", body: racer).status } }
+                for _ in 0..<8 { group.addTask { try await api.send("POST", "/pods", body: racer).status } }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
             #expect(codes.filter { $0 == 201 }.count == 1, "\(codes)")
@@ -147,7 +147,7 @@ func json(_ text: String) throws -> JSONValue {
     @Test func invalidPodsGet422WithEveryCause() async throws {
         try await withPodAPI { api in
             let bad = #"{"metadata":{"name":"Bad_Name"},"spec":{"containers":[{"name":"a","image":""},{"name":"a","image":"x","ports":[{"containerPort":70000}]}]}}"#
-            let reply = try api.send("POST", "/pods", body: bad)
+            let reply = try await api.send("POST", "/pods", body: bad)
             #expect(reply.status == 422, "\(reply.body)")
             #expect(reply.body.contains("\"reason\":\"Invalid\""))
             for field in ["metadata.name", "spec.containers[0].image", "spec.containers[1].name", "spec.containers[1].ports[0].containerPort"] {
@@ -158,13 +158,13 @@ func json(_ text: String) throws -> JSONValue {
 
     @Test func malformedAndUnknownFieldsGet400() async throws {
         try await withPodAPI { api in
-            let broken = try api.send("POST", "/pods", body: "{\"metadata\": {\"name\": \"x\"},\n \"spec\": [}")
+            let broken = try await api.send("POST", "/pods", body: "{\"metadata\": {\"name\": \"x\"},\n \"spec\": [}")
             #expect(broken.status == 400)
             #expect(broken.body.contains("line 2"), "\(broken.body)")
-            let unknown = try api.send("POST", "/pods", body: #"{"metadata":{"name":"x"},"spec":{"containers":[{"name":"a","image":"b","imagePullPolcy":"Always"}]}}"#)
+            let unknown = try await api.send("POST", "/pods", body: #"{"metadata":{"name":"x"},"spec":{"containers":[{"name":"a","image":"b","imagePullPolcy":"Always"}]}}"#)
             #expect(unknown.status == 400)
             #expect(unknown.body.contains("spec.containers[0].imagePullPolcy"), "\(unknown.body)")
-            let wrongType = try api.send("POST", "/pods", body: "hello", contentType: "text/plain")
+            let wrongType = try await api.send("POST", "/pods", body: "hello", contentType: "text/plain")
             #expect(wrongType.status == 415, "\(wrongType.body)")
         }
     }
@@ -172,8 +172,8 @@ func json(_ text: String) throws -> JSONValue {
     @Test func generateNameMakesUniqueNames() async throws {
         try await withPodAPI { api in
             let body = #"{"metadata":{"generateName":"job-"},"spec":{"containers":[{"name":"a","image":"busybox:1.35"}]}}"#
-            let first = try json(try api.send("POST", "/pods", body: body).body)
-            let second = try json(try api.send("POST", "/pods", body: body).body)
+            let first = try json(try await api.send("POST", "/pods", body: body).body)
+            let second = try json(try await api.send("POST", "/pods", body: body).body)
             guard case let .string(a)? = first["metadata"]?["name"], case let .string(b)? = second["metadata"]?["name"] else {
                 Issue.record("no generated names")
                 return
@@ -187,59 +187,59 @@ func json(_ text: String) throws -> JSONValue {
         try await withPodAPI { api in
             for (name, namespace, app) in [("a", "default", "web"), ("b", "default", "db"), ("c", "other", "web")] {
                 let body = #"{"metadata":{"name":"\#(name)","namespace":"\#(namespace)","labels":{"app":"\#(app)"}},"spec":{"restartPolicy":"Never","containers":[{"name":"x","image":"busybox:1.35"}]}}"#
-                let created = try api.send("POST", "/pods", body: body)
+                let created = try await api.send("POST", "/pods", body: body)
                 #expect(created.status == 201)
             }
-            func names(_ path: String) throws -> [String] {
-                let reply = try api.send("GET", path)
+            func names(_ path: String) async throws -> [String] {
+                let reply = try await api.send("GET", path)
                 #expect(reply.status == 200, "\(path): \(reply.body)")
                 let list = try KubeJSON.decode(PodList.self, from: Array(reply.body.utf8))
                 #expect(list.kind == "PodList")
                 #expect(list.metadata.resourceVersion?.isEmpty == false)
                 return list.items.compactMap(\.metadata.name).sorted()
             }
-            do { let found = try names("/pods"); #expect(found == ["a", "b", "c"]) }
-            do { let found = try names("/pods/default"); #expect(found == ["a", "b"]) }
-            do { let found = try names("/pods?namespace=other"); #expect(found == ["c"]) }
-            do { let found = try names("/pods?labelSelector=app%3Dweb"); #expect(found == ["a", "c"]) }
-            do { let found = try names("/pods?labelSelector=app%20in%20(db,cache)"); #expect(found == ["b"]) }
-            do { let found = try names("/pods?labelSelector=app!%3Dweb"); #expect(found == ["b"]) }
-            do { let found = try names("/pods?fieldSelector=metadata.name%3Db"); #expect(found == ["b"]) }
-            do { let found = try names("/pods?fieldSelector=spec.restartPolicy%3DNever,metadata.namespace%3Dother"); #expect(found == ["c"]) }
-            let badLabels = try api.send("GET", "/pods?labelSelector=app%20in%20(")
+            do { let found = try await names("/pods"); #expect(found == ["a", "b", "c"]) }
+            do { let found = try await names("/pods/default"); #expect(found == ["a", "b"]) }
+            do { let found = try await names("/pods?namespace=other"); #expect(found == ["c"]) }
+            do { let found = try await names("/pods?labelSelector=app%3Dweb"); #expect(found == ["a", "c"]) }
+            do { let found = try await names("/pods?labelSelector=app%20in%20(db,cache)"); #expect(found == ["b"]) }
+            do { let found = try await names("/pods?labelSelector=app!%3Dweb"); #expect(found == ["b"]) }
+            do { let found = try await names("/pods?fieldSelector=metadata.name%3Db"); #expect(found == ["b"]) }
+            do { let found = try await names("/pods?fieldSelector=spec.restartPolicy%3DNever,metadata.namespace%3Dother"); #expect(found == ["c"]) }
+            let badLabels = try await api.send("GET", "/pods?labelSelector=app%20in%20(")
             #expect(badLabels.status == 400)
-            let badFields = try api.send("GET", "/pods?fieldSelector=spec.nonsense%3D1")
+            let badFields = try await api.send("GET", "/pods?fieldSelector=spec.nonsense%3D1")
             #expect(badFields.status == 400)
         }
     }
 
     @Test func getAndDelete() async throws {
         try await withPodAPI { api in
-            #expect(try api.send("GET", "/pods/default/web").status == 404)
-            #expect(try api.send("POST", "/pods", body: Self.webPod).status == 201)
-            let got = try api.send("GET", "/pods/default/web")
+            #expect(try await api.send("GET", "/pods/default/web").status == 404)
+            #expect(try await api.send("POST", "/pods", body: Self.webPod).status == 201)
+            let got = try await api.send("GET", "/pods/default/web")
             #expect(got.status == 200)
             #expect(try json(got.body)["metadata"]?["name"] == .string("web"))
 
-            let deleted = try api.send("DELETE", "/pods/default/web?gracePeriodSeconds=5")
+            let deleted = try await api.send("DELETE", "/pods/default/web?gracePeriodSeconds=5")
             #expect(deleted.status == 200, "\(deleted.body)")
             #expect(try json(deleted.body)["metadata"]?["deletionGracePeriodSeconds"] == .int(5))
             #expect(try json(deleted.body)["metadata"]?["deletionTimestamp"] != nil)
             #expect(api.lifecycle.deletedNames == ["web"])
             // The double removes pods that have no containers, so the pod is gone now.
-            #expect(try api.send("GET", "/pods/default/web").status == 404)
-            #expect(try api.send("DELETE", "/pods/default/web").status == 404)
-            #expect(try api.send("DELETE", "/pods/default/x?gracePeriodSeconds=abc").status == 400)
+            #expect(try await api.send("GET", "/pods/default/web").status == 404)
+            #expect(try await api.send("DELETE", "/pods/default/web").status == 404)
+            #expect(try await api.send("DELETE", "/pods/default/x?gracePeriodSeconds=abc").status == 400)
         }
     }
 
     @Test func deleteOptionsBodyAndPreconditions() async throws {
         try await withPodAPI { api in
-            let created = try json(try api.send("POST", "/pods", body: Self.webPod).body)
-            let conflict = try api.send("DELETE", "/pods/default/web", body: #"{"kind":"DeleteOptions","apiVersion":"v1","preconditions":{"uid":"not-the-uid"}}"#)
+            let created = try json(try await api.send("POST", "/pods", body: Self.webPod).body)
+            let conflict = try await api.send("DELETE", "/pods/default/web", body: #"{"kind":"DeleteOptions","apiVersion":"v1","preconditions":{"uid":"not-the-uid"}}"#)
             #expect(conflict.status == 409, "\(conflict.body)")
             guard case let .string(uid)? = created["metadata"]?["uid"] else { Issue.record("no uid"); return }
-            let ok = try api.send("DELETE", "/pods/default/web", body: #"{"gracePeriodSeconds":0,"preconditions":{"uid":"\#(uid)"}}"#)
+            let ok = try await api.send("DELETE", "/pods/default/web", body: #"{"gracePeriodSeconds":0,"preconditions":{"uid":"\#(uid)"}}"#)
             #expect(ok.status == 200, "\(ok.body)")
             #expect(try json(ok.body)["metadata"]?["deletionGracePeriodSeconds"] == .int(0))
         }
@@ -247,9 +247,9 @@ func json(_ text: String) throws -> JSONValue {
 
     @Test func admissionRefusesPastMaxPods() async throws {
         try await withPodAPI(maxPods: 1) { api in
-            #expect(try api.send("POST", "/pods", body: Self.webPod).status == 201)
+            #expect(try await api.send("POST", "/pods", body: Self.webPod).status == 201)
             let second = Self.webPod.replacingOccurrences(of: "\"name\":\"web\"", with: "\"name\":\"web2\"")
-            let refused = try api.send("POST", "/pods", body: second)
+            let refused = try await api.send("POST", "/pods", body: second)
             #expect(refused.status == 403, "\(refused.body)")
             #expect(refused.body.contains("OutOfpods"))
         }
@@ -257,13 +257,13 @@ func json(_ text: String) throws -> JSONValue {
 
     @Test func eventsAreListed() async throws {
         try await withPodAPI { api in
-            #expect(try api.send("POST", "/pods", body: Self.webPod).status == 201)
-            let reply = try api.send("GET", "/pods/default/web/events")
+            #expect(try await api.send("POST", "/pods", body: Self.webPod).status == 201)
+            let reply = try await api.send("GET", "/pods/default/web/events")
             #expect(reply.status == 200)
             let list = try KubeJSON.decode(EventList.self, from: Array(reply.body.utf8))
             #expect(list.items.contains { $0.reason == "Accepted" && $0.involvedObject.name == "web" })
-            #expect(try api.send("GET", "/pods/default/nope/events").status == 404)
-            #expect(try api.send("GET", "/events?namespace=default").status == 200)
+            #expect(try await api.send("GET", "/pods/default/nope/events").status == 404)
+            #expect(try await api.send("GET", "/events?namespace=default").status == 200)
         }
     }
 }

@@ -37,20 +37,24 @@ import Testing
         var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
         /// curl against the agent; returns (status, body). Status 0 means no HTTP answer.
-        func curl(_ path: String, token: String? = nil, scheme: String = "https", method: String = "GET") throws -> (Int, String) {
-            var arguments = ["-s", "--max-time", "5", "-o", "-", "-w", "\n%{http_code}", "-X", method]
+        func curl(_ path: String, token: String? = nil, scheme: String = "https", method: String = "GET") async throws -> (Int, String) {
+            var arguments = ["-s", "--max-time", "30", "-o", "-", "-w", "\n%{http_code}", "-X", method]
             if scheme == "https" { arguments += ["--cacert", stateDirectory + "/pki/ca.crt"] }
             if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
             arguments.append("\(scheme)://127.0.0.1:\(port)\(path)")
-            let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            curl.arguments = arguments
-            let out = Pipe()
-            curl.standardOutput = out
-            curl.standardError = FileHandle.nullDevice
-            try curl.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            curl.waitUntilExit()
+            let finalArguments = arguments
+            let data = try await offPool {
+                let curl = Process()
+                curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+                curl.arguments = finalArguments
+                let out = Pipe()
+                curl.standardOutput = out
+                curl.standardError = FileHandle.nullDevice
+                try curl.run()
+                let data = out.fileHandleForReading.readDataToEndOfFile()
+                curl.waitUntilExit()
+                return data
+            }
             var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
             let code = Int(lines.popLast() ?? "") ?? 0
             return (code, lines.joined(separator: "\n"))
@@ -63,7 +67,7 @@ import Testing
             while clock.now < deadline {
                 if process.isRunning == false { break }
                 if port == 0, let bound = Self.boundPort(in: log) { port = bound }
-                if port != 0, (try? curl("/healthz", scheme: scheme))?.0 == 200 { return }
+                if port != 0, (try? await curl("/healthz", scheme: scheme))?.0 == 200 { return }
                 try await Task.sleep(for: .milliseconds(100))
             }
             Issue.record("swiftlet did not serve /healthz within \(timeout); log:\n\(log)")
@@ -125,15 +129,15 @@ import Testing
         let token = try String(contentsOfFile: state + "/admin.token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.count == 64)
 
-        #expect(try agent.curl("/healthz") == (200, "ok"))
-        #expect(try agent.curl("/livez").0 == 200)
-        let ready = try agent.curl("/readyz")
+        #expect(try await agent.curl("/healthz") == (200, "ok"))
+        #expect(try await agent.curl("/livez").0 == 200)
+        let ready = try await agent.curl("/readyz")
         #expect(ready.0 == 503, "readyz with no runtime: \(ready)")
         #expect(ready.1.contains("\"reason\":\"ServiceUnavailable\""))
-        #expect(try agent.curl("/pods").0 == 401)
-        #expect(try agent.curl("/anything").0 == 401)
-        #expect(try agent.curl("/anything", token: "wrong").0 == 401)
-        #expect(try agent.curl("/anything", token: token).0 == 404)
+        #expect(try await agent.curl("/pods").0 == 401)
+        #expect(try await agent.curl("/anything").0 == 401)
+        #expect(try await agent.curl("/anything", token: "wrong").0 == 401)
+        #expect(try await agent.curl("/anything", token: token).0 == 404)
 
         let status = await agent.terminate()
         #expect(status == 0, "exit status after SIGTERM; log:\n\(agent.log)")
@@ -173,14 +177,15 @@ import Testing
         defer { agent.cleanUp() }
         try await agent.waitUntilServing(scheme: "http")
         #expect(agent.port != 1)
-        #expect(try agent.curl("/healthz", scheme: "http") == (200, "ok"))
+        #expect(try await agent.curl("/healthz", scheme: "http") == (200, "ok"))
         #expect(agent.log.contains("plain HTTP"), "no warning about plain HTTP in:\n\(agent.log)")
         _ = await agent.terminate()
 
         try "insecureHTTP: true\nprot: 1\n".write(toFile: directory + "/bad.yaml", atomically: true, encoding: .utf8)
         let bad = try Agent(arguments: ["--config", directory + "/bad.yaml"], port: Self.freePort())
         defer { bad.cleanUp() }
-        bad.process.waitUntilExit()
+        let badProcess = bad.process
+        _ = try await offPool { badProcess.waitUntilExit() }
         #expect(bad.process.terminationStatus != 0)
         #expect(bad.log.contains("prot"), "the error should name the unknown key:\n\(bad.log)")
     }

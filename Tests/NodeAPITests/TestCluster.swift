@@ -89,8 +89,13 @@ final class TestNode: Sendable {
     }
 
     /// Sends one request with curl, a real TLS client.
-    func curl(_ method: String, _ path: String, credential: Credential, extra: [String] = []) throws -> Reply {
-        var arguments = ["-s", "-S", "--max-time", "10", "-o", "-", "-w", "\n%{http_code}", "-X", method,
+    func curl(_ method: String, _ path: String, credential: Credential, extra: [String] = []) async throws -> Reply {
+        let arguments = curlArguments(method, path, credential: credential, extra: extra)
+        return try await offPool { try Self.runCurl(arguments) }
+    }
+
+    private func curlArguments(_ method: String, _ path: String, credential: Credential, extra: [String]) -> [String] {
+        var arguments = ["-s", "-S", "--max-time", "30", "-o", "-", "-w", "\n%{http_code}", "-X", method,
                          "--cacert", pki.caCertificate]
         switch credential {
         case .none: break
@@ -99,6 +104,10 @@ final class TestNode: Sendable {
         }
         arguments += extra
         arguments.append("https://127.0.0.1:\(port)\(path)")
+        return arguments
+    }
+
+    private static func runCurl(_ arguments: [String]) throws -> Reply {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         process.arguments = arguments
