@@ -36,6 +36,9 @@ struct PodQuery: Sendable {
         }
     }
 
+    /// Whether the query selects every pod (no namespace and no selectors).
+    var selectsEverything: Bool { namespace == nil && labelSelector == nil && fieldSelector == nil }
+
     /// Whether `pod` is selected by the namespace and both selectors.
     var predicate: @Sendable (Pod) -> Bool {
         let namespace = self.namespace, labels = self.labelSelector, fields = self.fieldSelector

@@ -83,19 +83,33 @@ public struct PodRoutes: Sendable {
     private func list(_ request: HTTPRequest, namespace: String?) async throws -> HTTPResponse {
         let query = try PodQuery(request: request, pathNamespace: namespace)
         if query.watch { return try await watch(query) }
-        let (items, version) = await pods.listEncoded(where: query.predicate)
-        // Assembled from each pod's cached encoding: a list costs a copy, not an encode per pod.
         var body: [UInt8] = []
-        body.reserveCapacity(items.reduce(96) { $0 + $1.count + 1 })
-        body.append(contentsOf: #"{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":""#.utf8)
-        body.append(contentsOf: version.utf8)
-        body.append(contentsOf: #""},"items":["#.utf8)
-        for (index, item) in items.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(contentsOf: item)
+        let version: String
+        if query.selectsEverything {
+            let joined = await pods.listEncodedJoined()
+            version = joined.resourceVersion
+            body.reserveCapacity(joined.json.count + 96)
+            appendListHead(version, to: &body)
+            body.append(contentsOf: joined.json)
+        } else {
+            // Assembled from each pod's cached encoding: a list costs a copy, not an encode per pod.
+            let (items, listVersion) = await pods.listEncoded(where: query.predicate)
+            version = listVersion
+            body.reserveCapacity(items.reduce(96) { $0 + $1.count + 1 })
+            appendListHead(version, to: &body)
+            for (index, item) in items.enumerated() {
+                if index > 0 { body.append(UInt8(ascii: ",")) }
+                body.append(contentsOf: item)
+            }
         }
         body.append(contentsOf: "]}".utf8)
         return .json(body)
+    }
+
+    private func appendListHead(_ version: String, to body: inout [UInt8]) {
+        body.append(contentsOf: #"{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":""#.utf8)
+        body.append(contentsOf: version.utf8)
+        body.append(contentsOf: #""},"items":["#.utf8)
     }
 
     private func watch(_ query: PodQuery) async throws -> HTTPResponse {

@@ -141,6 +141,13 @@ public actor PodService {
         await store.listEncoded(where: predicate)
     }
 
+    /// Every pod's JSON, joined by commas, and the list's resourceVersion: cached by the store until the next
+    /// change, so an unfiltered `GET /pods` costs one copy.
+    public func listEncodedJoined() async -> (json: [UInt8], resourceVersion: String) {
+        let joined = await store.listEncodedJoined()
+        return (joined.json, joined.resourceVersion)
+    }
+
     /// The pods that match.
     public func list(where predicate: @escaping @Sendable (Pod) -> Bool) async -> (items: [Pod], resourceVersion: String) {
         await store.list(where: predicate)
