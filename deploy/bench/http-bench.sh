@@ -42,7 +42,7 @@ trap cleanup EXIT
 
 # Swiftlet with generated PKI; no runtime is needed for /healthz.
 "$binary" --root-dir "$work/root" --address 127.0.0.1 --port 0 \
-  --container-runtime-endpoint "unix://$work/no-runtime.sock" --log-level warning >"$work/swiftlet.log" 2>&1 &
+  --container-runtime-endpoint "unix://$work/no-runtime.sock" --log-level notice >"$work/swiftlet.log" 2>&1 &
 swiftlet_pid=$!
 port=""
 for _ in $(seq 1 100); do
@@ -58,6 +58,7 @@ mkdir -p "$work/www"
 printf 'ok' >"$work/www/healthz"
 nginx_port=$((port + 1))
 cat >"$work/nginx.conf" <<NGINX
+user root;
 worker_processes 1;
 daemon off;
 pid $work/nginx.pid;
