@@ -10,6 +10,6 @@ cd "$repo"
 started_registry=1
 curl -sf http://127.0.0.1:5000/v2/ >/dev/null 2>&1 && started_registry=0
 bash deploy/testbed/up.sh >/dev/null
-trap '[ "$started_registry" = 1 ] && bash deploy/testbed/down.sh >/dev/null 2>&1; ip link delete swbench0 2>/dev/null || true' EXIT
+trap '[ "$started_registry" = 1 ] && bash deploy/testbed/down.sh >/dev/null 2>&1; ip link delete swbench0 2>/dev/null; rmdir /run/swiftlet-bench 2>/dev/null || true' EXIT
 swift build -c "${SWIFTLET_BENCH_CONFIGURATION:-release}" --product swiftlet-bench >/dev/null
 "$(swift build -c "${SWIFTLET_BENCH_CONFIGURATION:-release}" --show-bin-path)/swiftlet-bench" cri-floor "$@"
