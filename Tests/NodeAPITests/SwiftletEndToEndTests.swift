@@ -21,18 +21,10 @@ import TestSupport
     }
 
     static func postBlocking(port: Int, caCertificate: String, token: String, body: String) throws -> Int {
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "--max-time", "30", "-o", "/dev/null", "-w", "%{http_code}",
-                          "--cacert", caCertificate, "-H", "Authorization: Bearer \(token)",
-                          "-H", "Content-Type: application/json", "--data-binary", body,
-                          "https://127.0.0.1:\(port)/pods"]
-        let out = Pipe()
-        curl.standardOutput = out
-        try curl.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        curl.waitUntilExit()
-        return Int(String(decoding: data, as: UTF8.self)) ?? 0
+        try CurlRunner.run([
+            "--max-time", "30", "--cacert", caCertificate, "-H", "Authorization: Bearer \(token)",
+            "-H", "Content-Type: application/json", "--data-binary", body, "https://127.0.0.1:\(port)/pods",
+        ]).status
     }
 
     @Test func killNineNeverLosesAnAcknowledgedPod() async throws {

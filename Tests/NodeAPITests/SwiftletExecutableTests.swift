@@ -38,26 +38,13 @@ import Testing
 
         /// curl against the agent; returns (status, body). Status 0 means no HTTP answer.
         func curl(_ path: String, token: String? = nil, scheme: String = "https", method: String = "GET") async throws -> (Int, String) {
-            var arguments = ["-s", "--max-time", "30", "-o", "-", "-w", "\n%{http_code}", "-X", method]
+            var arguments = ["--max-time", "30", "-X", method]
             if scheme == "https" { arguments += ["--cacert", stateDirectory + "/pki/ca.crt"] }
             if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
             arguments.append("\(scheme)://127.0.0.1:\(port)\(path)")
             let finalArguments = arguments
-            let data = try await offPool {
-                let curl = Process()
-                curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-                curl.arguments = finalArguments
-                let out = Pipe()
-                curl.standardOutput = out
-                curl.standardError = FileHandle.nullDevice
-                try curl.run()
-                let data = out.fileHandleForReading.readDataToEndOfFile()
-                curl.waitUntilExit()
-                return data
-            }
-            var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            let code = Int(lines.popLast() ?? "") ?? 0
-            return (code, lines.joined(separator: "\n"))
+            let result = try await offPool { try CurlRunner.run(finalArguments) }
+            return (result.status, result.body)
         }
 
         /// Polls `/healthz` until it answers 200 or the deadline passes.

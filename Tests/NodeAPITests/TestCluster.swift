@@ -95,7 +95,7 @@ final class TestNode: Sendable {
     }
 
     private func curlArguments(_ method: String, _ path: String, credential: Credential, extra: [String]) -> [String] {
-        var arguments = ["-s", "-S", "--max-time", "30", "-o", "-", "-w", "\n%{http_code}", "-X", method,
+        var arguments = ["-S", "--max-time", "30", "-X", method,
                          "--cacert", pki.caCertificate]
         switch credential {
         case .none: break
@@ -108,19 +108,8 @@ final class TestNode: Sendable {
     }
 
     private static func runCurl(_ arguments: [String]) throws -> Reply {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let code = Int(lines.popLast() ?? "") ?? 0
-        return Reply(status: code, body: lines.joined(separator: "\n"), curlExit: process.terminationStatus)
+        let result = try CurlRunner.run(arguments)
+        return Reply(status: result.status, body: result.body, curlExit: result.exitCode)
     }
 }
 
