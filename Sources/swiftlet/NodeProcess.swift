@@ -76,10 +76,12 @@ struct NodeProcess {
         let signal = await signals.next()
         logger.notice("received signal \(signal.map(String.init) ?? "?"), shutting down")
         let grace = Duration.seconds(settings.shutdownGracePeriodSeconds ?? 30)
+        // Watches never finish on their own: end them first so their streams close cleanly instead of holding the
+        // server's drain until the grace period runs out.
+        await store.finishAllWatches()
         await server.shutdown(gracePeriod: grace)
         engineStartup.cancel()
         await podManager.stop()
-        await store.finishAllWatches()
         await runtime.close()
         logger.notice("stopped")
     }
