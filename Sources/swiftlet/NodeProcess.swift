@@ -55,7 +55,7 @@ struct NodeProcess {
             await podManager.start()
         }
 
-        let table = RouteTable(NodeRoutes.all(readiness: [runtime.readinessCheck], pods: pods))
+        let table = RouteTable(NodeRoutes.all(NodeServices(readiness: [runtime.readinessCheck], pods: pods)))
         var configuration = HTTPServerConfiguration()
         configuration.address = settings.address ?? "0.0.0.0"
         configuration.port = settings.port ?? 10250

@@ -46,7 +46,7 @@ struct PodAPIFixture {
             store: store, lifecycle: lifecycle, events: events,
             admission: PodAdmission(resources: NodeResources(cpuMillis: cpuMillis, memoryBytes: memoryBytes, maxPods: maxPods)),
             logger: logger)
-        let node = try TestNode(routes: NodeRoutes.all(readiness: [], pods: service))
+        let node = try TestNode(routes: NodeRoutes.all(NodeServices(readiness: [], pods: service)))
         return PodAPIFixture(node: node, store: store, lifecycle: lifecycle, directory: directory)
     }
 

@@ -4,9 +4,8 @@ import NodeAgent
 /// read this list, so none of them can drift from the others.
 public enum NodeRoutes {
     /// The full route table, given what the handlers need.
-    public static func all(readiness: [any ReadinessCheck], pods: PodService) -> [APIRoute] {
-        HealthRoutes(readinessChecks: readiness).routes
-            + PodRoutes(pods: pods).routes
+    public static func all(_ services: NodeServices) -> [APIRoute] {
+        HealthRoutes(readinessChecks: services.readiness).routes
+            + PodRoutes(pods: services.pods).routes
     }
 }
-

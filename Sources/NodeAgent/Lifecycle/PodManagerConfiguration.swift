@@ -28,6 +28,8 @@ public struct PodManagerConfiguration: Sendable {
     public var resolvConfPath: String
     /// How often every pod is synced even when the relist saw no change (kubelet resyncs about once a minute).
     public var resyncPeriod: Duration
+    /// Told of every probe run, for the prober metrics; nil keeps no record.
+    public var probeObserver: (any ProbeObserver)?
 
     /// Creates a configuration; every value but the node name and root directory has kubelet's default.
     public init(
@@ -42,7 +44,8 @@ public struct PodManagerConfiguration: Sendable {
         hostIP: String = "127.0.0.1",
         ownerLabels: [String: String] = ["swiftlet.io/managed": "true"],
         resolvConfPath: String = "/etc/resolv.conf",
-        resyncPeriod: Duration = .seconds(60)
+        resyncPeriod: Duration = .seconds(60),
+        probeObserver: (any ProbeObserver)? = nil
     ) {
         self.nodeName = nodeName
         self.rootDirectory = rootDirectory
@@ -56,6 +59,7 @@ public struct PodManagerConfiguration: Sendable {
         self.ownerLabels = ownerLabels
         self.resolvConfPath = resolvConfPath
         self.resyncPeriod = resyncPeriod
+        self.probeObserver = probeObserver
     }
 }
 
