@@ -13,6 +13,9 @@ bash deploy/testbed/install-packages.sh
 python3 -c "import openapi_spec_validator" 2>/dev/null \
   || python3 -m pip install --quiet --disable-pip-version-check openapi-spec-validator 2>/dev/null \
   || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages openapi-spec-validator
+python3 -c "import websocket" 2>/dev/null \
+  || python3 -m pip install --quiet --disable-pip-version-check websocket-client 2>/dev/null \
+  || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages websocket-client
 
 cleanup() {
   local rc=$?
