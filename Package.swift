@@ -84,6 +84,7 @@ let package = Package(
             dependencies: [
                 "KubeTypes",
                 "CRI",
+                "ContainerLogs",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -94,6 +95,7 @@ let package = Package(
                 "EventHTTP",
                 "KubeTypes",
                 "NodeAgent",
+                "ContainerLogs",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
