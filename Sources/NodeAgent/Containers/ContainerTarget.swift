@@ -1,5 +1,5 @@
 /// One container instance a log, exec or attach request is about, as the runtime knows it.
-public struct ContainerTarget: Sendable {
+public struct ContainerTarget: Sendable, Hashable {
     /// The pod's uid.
     public let podUID: String
     /// The pod's namespace.
