@@ -96,6 +96,7 @@ let package = Package(
                 "KubeTypes",
                 "NodeAgent",
                 "ContainerLogs",
+                "CRI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
