@@ -43,10 +43,18 @@ struct NodeProcess {
             runtime: runtime.client, store: store, events: events,
             configuration: PodManagerConfiguration(nodeName: nodeName, rootDirectory: rootDirectory, relistPeriod: try settings.relistPeriod),
             logger: logger)
+        let reserved = try settings.systemReservedAmounts
         let pods = PodService(
             store: store, lifecycle: podManager, events: events,
-            admission: PodAdmission(resources: NodeResources.detect(maxPods: settings.maxPods ?? 110)),
+            admission: PodAdmission(resources: NodeResources.detect(
+                maxPods: settings.maxPods ?? 110, systemReservedCPUMillis: reserved.cpuMillis,
+                systemReservedMemoryBytes: reserved.memoryBytes)),
             logger: logger)
+        let staticPods = try settings.podManifestPath.map { directory in
+            StaticPodSource(
+                directory: directory, nodeName: nodeName, pods: pods, checkPeriod: try settings.fileCheckFrequency,
+                logger: logger)
+        }
         // The engine adopts what the runtime still runs once the runtime answers; until then the API already
         // accepts pods, which their workers start as soon as containerd is ready.
         let engineStartup = Task {
@@ -54,6 +62,7 @@ struct NodeProcess {
             guard !Task.isCancelled else { return }
             await podManager.start()
         }
+        await staticPods?.start()
 
         let table = RouteTable(NodeRoutes.all(NodeServices(readiness: [runtime.readinessCheck], pods: pods)))
         var configuration = HTTPServerConfiguration()
@@ -81,6 +90,7 @@ struct NodeProcess {
         await store.finishAllWatches()
         await server.shutdown(gracePeriod: grace)
         engineStartup.cancel()
+        await staticPods?.stop()
         await podManager.stop()
         await runtime.close()
         logger.notice("stopped")

@@ -27,6 +27,13 @@ struct NodeSettings: Codable, Equatable, Sendable {
     var logLevel: String?
     /// How often the runtime is relisted (containerd 1.6 sends no events), as a duration such as `1s`.
     var relistPeriodText: String?
+    /// Directory of static pod manifests (kubelet's `--pod-manifest-path`, config key `staticPodPath` in kubelet's
+    /// own config; here the flag name in camelCase like every other key).
+    var podManifestPath: String?
+    /// How often the manifest directory is rescanned (kubelet's `--file-check-frequency`), such as `20s`.
+    var fileCheckFrequencyText: String?
+    /// Resources kept from pods (kubelet's `--system-reserved`): `cpu` and `memory` quantities.
+    var systemReserved: [String: String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case address, port, tlsCertFile, tlsPrivateKeyFile
@@ -38,11 +45,24 @@ struct NodeSettings: Codable, Equatable, Sendable {
         case insecureRegistries, registryConfigDir, maxPods, maxRequestBodyBytes, maxConnections
         case shutdownGracePeriodSeconds, logLevel
         case relistPeriodText = "relistPeriod"
+        case podManifestPath
+        case fileCheckFrequencyText = "fileCheckFrequency"
+        case systemReserved
     }
 
     /// The relist period, parsed; one second when unset.
     var relistPeriod: Duration {
         get throws { try relistPeriodText.map(GoDuration.parse) ?? .seconds(1) }
+    }
+
+    /// How often static pod manifests are rescanned; 20 seconds (kubelet's default) when unset.
+    var fileCheckFrequency: Duration {
+        get throws { try fileCheckFrequencyText.map(GoDuration.parse) ?? .seconds(20) }
+    }
+
+    /// `--system-reserved` as millicores and bytes, validated: only `cpu` and `memory` are understood.
+    var systemReservedAmounts: (cpuMillis: Int64, memoryBytes: Int64) {
+        get throws { try SystemReserved.parse(systemReserved ?? [:]) }
     }
 
     /// `other`'s values where it has them, this one's elsewhere.
@@ -68,7 +88,10 @@ struct NodeSettings: Codable, Equatable, Sendable {
             maxConnections: other.maxConnections ?? maxConnections,
             shutdownGracePeriodSeconds: other.shutdownGracePeriodSeconds ?? shutdownGracePeriodSeconds,
             logLevel: other.logLevel ?? logLevel,
-            relistPeriodText: other.relistPeriodText ?? relistPeriodText
+            relistPeriodText: other.relistPeriodText ?? relistPeriodText,
+            podManifestPath: other.podManifestPath ?? podManifestPath,
+            fileCheckFrequencyText: other.fileCheckFrequencyText ?? fileCheckFrequencyText,
+            systemReserved: other.systemReserved ?? systemReserved
         )
     }
 
@@ -86,6 +109,7 @@ struct NodeSettings: Codable, Equatable, Sendable {
         maxConnections: 1024,
         shutdownGracePeriodSeconds: 30,
         logLevel: "info",
-        relistPeriodText: "1s"
+        relistPeriodText: "1s",
+        fileCheckFrequencyText: "20s"
     )
 }

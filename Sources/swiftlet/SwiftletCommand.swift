@@ -64,11 +64,21 @@ struct SwiftletCommand: AsyncParsableCommand {
     @Option(name: .customLong("relist-period"), help: "How often the runtime is relisted, e.g. 1s or 200ms. Default 1s.")
     var relistPeriod: String?
 
+    @Option(name: .customLong("pod-manifest-path"), help: "Directory of static pod manifests (YAML or JSON, one pod per file). Their pods are named <name>-<node name> and cannot be deleted through the API.")
+    var podManifestPath: String?
+
+    @Option(name: .customLong("file-check-frequency"), help: "How often the static pod directory is rescanned, e.g. 20s or 500ms. Default 20s.")
+    var fileCheckFrequency: String?
+
+    @Option(name: .customLong("system-reserved"), help: "Resources kept from pods, e.g. cpu=500m,memory=1Gi. Admission refuses pods whose requests exceed capacity minus this.")
+    var systemReserved: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default info.")
     var logLevel: String?
 
     /// The settings given on the command line; absent flags stay nil so the config file can supply them.
     var flagSettings: NodeSettings {
+        get throws {
         NodeSettings(
             address: address, port: port, tlsCertFile: tlsCertFile, tlsPrivateKeyFile: tlsPrivateKeyFile,
             clientCAFile: clientCAFile, tokenAuthFile: tokenAuthFile, authorizationPolicyFile: authorizationPolicyFile,
@@ -76,8 +86,12 @@ struct SwiftletCommand: AsyncParsableCommand {
             containerRuntimeEndpoint: containerRuntimeEndpoint, podInfraContainerImage: podInfraContainerImage,
             podCIDR: podCIDR, insecureRegistries: insecureRegistries.isEmpty ? nil : insecureRegistries,
             registryConfigDir: registryConfigDir, maxPods: maxPods, logLevel: logLevel,
-            relistPeriodText: relistPeriod
+            relistPeriodText: relistPeriod,
+            podManifestPath: podManifestPath,
+            fileCheckFrequencyText: fileCheckFrequency,
+            systemReserved: try SystemReserved.parseFlag(systemReserved)
         )
+        }
     }
 
     func run() async throws {
@@ -85,7 +99,7 @@ struct SwiftletCommand: AsyncParsableCommand {
         if let configFile {
             settings = settings.overlaid(with: try NodeSettingsFile.load(configFile))
         }
-        settings = settings.overlaid(with: flagSettings)
+        settings = settings.overlaid(with: try flagSettings)
         let level = Logger.Level(rawValue: settings.logLevel ?? "info")
         guard let level else {
             throw ValidationError("unknown --log-level \(settings.logLevel ?? ""); use trace, debug, info, notice, warning, error or critical")
@@ -97,6 +111,8 @@ struct SwiftletCommand: AsyncParsableCommand {
         }
         do {
             _ = try settings.relistPeriod
+            _ = try settings.fileCheckFrequency
+            _ = try settings.systemReservedAmounts
         } catch {
             throw ValidationError("\(error)")
         }

@@ -49,6 +49,12 @@ public actor PodService {
         pod.metadata.deletionTimestamp = nil
         pod.metadata.deletionGracePeriodSeconds = nil
         pod.status = PodStatus()
+        if pod.metadata.annotations?[StaticPodAnnotations.source] != nil {
+            throw APIStatusError(.invalid(kind: "Pod", name: pod.metadata.name ?? "", errors: [
+                .forbidden(ValidationPath("metadata").child("annotations").key(StaticPodAnnotations.source),
+                           "is set by the node for static pods from manifest files; remove it"),
+            ]))
+        }
         let generated = (pod.metadata.name ?? "").isEmpty && !(pod.metadata.generateName ?? "").isEmpty
         // generateName collisions are retried a few times before giving up, as the API server's retry does.
         for _ in 0..<(generated ? 8 : 1) {
@@ -59,35 +65,59 @@ public actor PodService {
             PodDefaulting.apply(to: &candidate, now: now(), uid: UUID().uuidString.lowercased())
             candidate.apiVersion = "v1"
             candidate.kind = "Pod"
-            let problems = PodValidation.validate(candidate)
-            guard problems.isEmpty else {
-                throw APIStatusError(.invalid(kind: "Pod", name: candidate.metadata.name ?? "", errors: problems))
+            if let created = try await admitAndStore(candidate, retryOnNameTaken: generated) {
+                return created
             }
-            let key = ObjectKey(namespace: candidate.metadata.namespace ?? "default", name: candidate.metadata.name ?? "")
-            if await store.get(key) != nil || pendingAdmissions[key] != nil {
-                if generated { continue }
-                throw APIStatusError(.alreadyExists(resource: "pods", name: key.name))
-            }
-            let (stored, _) = await store.list()
-            if let refusal = admission.refusal(for: candidate, admitted: stored + pendingAdmissions.values) {
-                throw APIStatusError(refusal)
-            }
-            pendingAdmissions[key] = candidate
-            defer { pendingAdmissions[key] = nil }
-            let created: Pod
-            do {
-                created = try await store.create(candidate)
-            } catch StoreError.alreadyExists {
-                if generated { continue }
-                throw APIStatusError(.alreadyExists(resource: "pods", name: key.name))
-            } catch {
-                throw APIStatusError(.internalError("storing pod \(key): \(error)"))
-            }
-            events.record(created, type: .normal, reason: "Accepted", message: "Pod accepted by node and stored")
-            await lifecycle.podAdded(created)
-            return created
         }
         throw APIStatusError(.generateNameConflict(resource: "pods", name: pod.metadata.generateName ?? "", retryAfterSeconds: 1))
+    }
+
+    /// Stores a static pod that `StaticPodSource` built from a manifest file: its name, namespace, uid and
+    /// annotations are already set, so only defaulting, validation and admission remain.
+    func createStatic(_ manifestPod: Pod) async throws -> Pod {
+        var candidate = manifestPod
+        PodDefaulting.apply(to: &candidate, now: now(), uid: manifestPod.metadata.uid ?? UUID().uuidString.lowercased())
+        candidate.apiVersion = "v1"
+        candidate.kind = "Pod"
+        guard let created = try await admitAndStore(candidate, retryOnNameTaken: false) else {
+            throw APIStatusError(.alreadyExists(resource: "pods", name: candidate.metadata.name ?? ""))
+        }
+        return created
+    }
+
+    /// Validates, admits and durably stores a defaulted pod, then hands it to the lifecycle engine.
+    ///
+    /// - Returns: the stored pod, or nil when the name is taken and `retryOnNameTaken` asks the caller to pick
+    ///   another name instead of failing.
+    private func admitAndStore(_ candidate: Pod, retryOnNameTaken: Bool) async throws -> Pod? {
+        let problems = PodValidation.validate(candidate)
+        guard problems.isEmpty else {
+            throw APIStatusError(.invalid(kind: "Pod", name: candidate.metadata.name ?? "", errors: problems))
+        }
+        let key = ObjectKey(namespace: candidate.metadata.namespace ?? "default", name: candidate.metadata.name ?? "")
+        if await store.get(key) != nil || pendingAdmissions[key] != nil {
+            if retryOnNameTaken { return nil }
+            throw APIStatusError(.alreadyExists(resource: "pods", name: key.name))
+        }
+        let (stored, _) = await store.list()
+        if let refusal = admission.refusal(for: candidate, admitted: stored + pendingAdmissions.values) {
+            throw APIStatusError(refusal)
+        }
+        pendingAdmissions[key] = candidate
+        defer { pendingAdmissions[key] = nil }
+        let created: Pod
+        do {
+            created = try await store.create(candidate)
+        } catch StoreError.alreadyExists {
+            if retryOnNameTaken { return nil }
+            throw APIStatusError(.alreadyExists(resource: "pods", name: key.name))
+        } catch {
+            throw APIStatusError(.internalError("storing pod \(key): \(error)"))
+        }
+        let origin = StaticPodAnnotations.manifestFile(of: created).map { "from manifest \($0)" } ?? "by node"
+        events.record(created, type: .normal, reason: "Accepted", message: "Pod accepted \(origin) and stored")
+        await lifecycle.podAdded(created)
+        return created
     }
 
     /// Starts a graceful deletion, or shortens one already in progress.
@@ -97,6 +127,20 @@ public actor PodService {
     ///   - uid: when given, the pod must still have this uid (a `DeleteOptions` precondition).
     /// - Returns: the pod carrying `deletionTimestamp` and `deletionGracePeriodSeconds`.
     public func delete(_ key: ObjectKey, gracePeriodSeconds: Int64?, uid: String? = nil) async throws -> Pod {
+        if let current = await store.get(key), let manifest = StaticPodAnnotations.manifestFile(of: current) {
+            throw APIStatusError(.forbidden(
+                resource: "pods", name: key.name,
+                reason: "it is a static pod from the manifest file \(manifest); remove or change that file instead"))
+        }
+        return try await terminate(key, gracePeriodSeconds: gracePeriodSeconds, uid: uid)
+    }
+
+    /// Deletes a static pod whose manifest file was removed or changed; the API's `delete` refuses these.
+    func deleteStatic(_ key: ObjectKey, uid: String) async throws {
+        _ = try await terminate(key, gracePeriodSeconds: nil, uid: uid)
+    }
+
+    private func terminate(_ key: ObjectKey, gracePeriodSeconds: Int64?, uid: String?) async throws -> Pod {
         guard let current = await store.get(key) else {
             throw APIStatusError(.notFound(resource: "pods", name: key.name))
         }
