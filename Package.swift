@@ -88,6 +88,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Node and pod stats: a housekeeping loop that caches CRI stats, /proc and cgroup v1 figures (the Summary API).
+        .target(
+            name: "NodeStats",
+            dependencies: [
+                "CRI",
+                "KubeTypes",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // HTTP handlers, authentication and authorization.
         .target(
             name: "NodeAPI",

@@ -1,0 +1,131 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Small readers for `/proc`, `/sys/fs/cgroup` and filesystem figures.
+///
+/// Every reader returns nil (or an empty value) when the file is missing or unparsable, because stats are best
+/// effort: a container that exits between listing and reading must not fail the whole housekeeping pass.
+enum KernelFiles {
+    /// The whole text of a small kernel file, or nil.
+    static func text(_ path: String) -> String? {
+        // Kernel files report size 0, so read them with a plain loop rather than relying on the size.
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The first line of a file as an unsigned number (cgroup v1 single-value files), or nil.
+    static func number(_ path: String) -> UInt64? {
+        guard let text = text(path) else { return nil }
+        return UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// The first line as a signed number (`cpu.cfs_quota_us` is -1 when unlimited), or nil.
+    static func signedNumber(_ path: String) -> Int64? {
+        guard let text = text(path) else { return nil }
+        return Int64(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// A "key value" file (`memory.stat`, `/proc/meminfo` without the unit) as a dictionary.
+    static func keyValues(_ path: String) -> [String: UInt64] {
+        guard let text = text(path) else { return [:] }
+        return parseKeyValues(text)
+    }
+
+    /// Parses "key value [unit]" lines; a trailing ':' on the key is dropped (meminfo's style).
+    static func parseKeyValues(_ text: String) -> [String: UInt64] {
+        var values: [String: UInt64] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 2, let value = UInt64(fields[1]) else { continue }
+            var key = fields[0]
+            if key.hasSuffix(":") { key = key.dropLast() }
+            values[String(key)] = value
+        }
+        return values
+    }
+
+    /// Capacity, availability and inode figures of the filesystem holding `path`.
+    static func filesystem(_ path: String, time: String) -> FsStats? {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else { return nil }
+        let blockSize = UInt64(info.f_frsize)
+        var stats = FsStats(time: time)
+        stats.capacityBytes = UInt64(info.f_blocks) * blockSize
+        stats.availableBytes = UInt64(info.f_bavail) * blockSize
+        stats.usedBytes = (UInt64(info.f_blocks) - UInt64(info.f_bfree)) * blockSize
+        stats.inodes = UInt64(info.f_files)
+        stats.inodesFree = UInt64(info.f_ffree)
+        stats.inodesUsed = UInt64(info.f_files) - UInt64(info.f_ffree)
+        return stats
+    }
+
+    /// `/proc/net/dev` as interface stats, loopback and container-side virtual interfaces left out (kubelet's node
+    /// network is the host's real interfaces).
+    static func hostInterfaces(procNetDev: String = "/proc/net/dev") -> [InterfaceStats] {
+        guard let text = text(procNetDev) else { return [] }
+        return parseNetDev(text).filter { interface in
+            !(interface.name == "lo" || interface.name.hasPrefix("veth") || interface.name.hasPrefix("cni")
+                || interface.name.hasPrefix("docker") || interface.name.hasPrefix("br-"))
+        }
+    }
+
+    /// Parses `/proc/net/dev`: after "name:" come 8 receive and 8 transmit columns.
+    static func parseNetDev(_ text: String) -> [InterfaceStats] {
+        var result: [InterfaceStats] = []
+        for line in text.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let columns = line[line.index(after: colon)...].split(separator: " ").compactMap { UInt64($0) }
+            guard columns.count >= 16 else { continue }
+            result.append(InterfaceStats(name: name, rxBytes: columns[0], rxErrors: columns[2],
+                                         txBytes: columns[8], txErrors: columns[10]))
+        }
+        return result
+    }
+
+    /// Bytes and inodes used under `path`, not following symlinks or crossing into other filesystems' mounts
+    /// (a tmpfs emptyDir is measured by its own statvfs). `limit` bounds the entries walked so a volume holding
+    /// millions of files cannot stall housekeeping; the figures are then a lower bound.
+    static func directoryUsage(_ path: String, limit: Int = 100_000) -> (bytes: UInt64, inodes: UInt64)? {
+        var root = stat()
+        guard lstat(path, &root) == 0 else { return nil }
+        var bytes: UInt64 = 0
+        var inodes: UInt64 = 0
+        var pending = [path]
+        var walked = 0
+        while let directory = pending.popLast(), walked < limit {
+            guard let dir = opendir(directory) else { continue }
+            defer { closedir(dir) }
+            while let entry = readdir(dir), walked < limit {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                if name == "." || name == ".." { continue }
+                walked += 1
+                let child = directory + "/" + name
+                var info = stat()
+                guard lstat(child, &info) == 0 else { continue }
+                inodes += 1
+                // st_blocks counts 512-byte units actually allocated, as du does.
+                bytes += UInt64(info.st_blocks) * 512
+                if (info.st_mode & S_IFMT) == S_IFDIR && info.st_dev == root.st_dev {
+                    pending.append(child)
+                }
+            }
+        }
+        return (bytes + UInt64(root.st_blocks) * 512, inodes + 1)
+    }
+}
