@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.36.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.28.0"),
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.0.0"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.0.0"),
@@ -84,7 +85,25 @@ let package = Package(
             dependencies: [
                 "KubeTypes",
                 "CRI",
+                // The prober's httpGet (HTTP/1.1, HTTPS without verification) and grpc health checks.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 "ContainerLogs",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Interactive exec/attach/port-forward: a WebSocket client to the runtime's stream server and the relay
+        // between it and the user's WebSocket. Knows nothing of pods.
+        .target(
+            name: "StreamBridge",
+            dependencies: [
+                "CLibevent",
+                "EventHTTP",
+                "CRI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -102,6 +121,7 @@ let package = Package(
             name: "NodeAPI",
             dependencies: [
                 "EventHTTP",
+                "StreamBridge",
                 "KubeTypes",
                 "NodeAgent",
                 "ContainerLogs",
@@ -152,7 +172,16 @@ let package = Package(
         .testTarget(name: "KubeTypesTests", dependencies: ["KubeTypes"], resources: [.copy("Corpus")]),
         .testTarget(name: "CRITests", dependencies: ["CRI", "ManagedRuntime", "TestSupport"]),
         .testTarget(name: "ManagedRuntimeTests", dependencies: ["ManagedRuntime", "CRI", "TestSupport"]),
-        .testTarget(name: "NodeAgentTests", dependencies: ["NodeAgent", "KubeTypes", "CRI", "TestSupport"]),
+        .testTarget(
+            name: "NodeAgentTests",
+            dependencies: [
+                "NodeAgent", "KubeTypes", "CRI", "TestSupport",
+                // A gRPC health server inside the prober tests.
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+            ]
+        ),
+        .testTarget(name: "StreamBridgeTests", dependencies: ["StreamBridge", "EventHTTP", "CRI", "TestSupport"]),
         .testTarget(
             name: "NodeAPITests",
             dependencies: ["NodeAPI", "EventHTTP", "KubeTypes", "NodeAgent", "TestSupport", .product(name: "Yams", package: "Yams")]
