@@ -2,30 +2,29 @@ import CRI
 import KubeTypes
 
 /// Runs a container's preStop handler within the grace period, as kubelet does before it sends the stop signal.
+/// A failure is recorded as `FailedPreStopHook` and termination goes on; a hook still running at the deadline is
+/// abandoned so the stop signal is not late.
 enum PreStopHook {
     static func run(
-        _ handler: LifecycleHandler, containerID: String, runtime: any ContainerRuntime,
-        until deadline: ContinuousClock.Instant, pod: Pod, containerName: String, events: EventRecorder
+        _ handler: LifecycleHandler, target: ProbeTarget, until deadline: ContinuousClock.Instant, pod: Pod,
+        podDescription: String, events: EventRecorder
     ) async {
         let remaining = deadline - ContinuousClock.now
         guard remaining > .zero else { return }
-        if let exec = handler.exec, let command = exec.command, !command.isEmpty {
-            do {
-                let result = try await runtime.execSync(id: containerID, command: command, timeout: remaining)
-                if result.exitCode != 0 {
-                    events.record(pod, type: .warning, reason: "FailedPreStopHook",
-                                  message: "PreStopHook failed: command '\(command.joined(separator: " "))' exited with \(result.exitCode): \(result.stderrText)")
-                }
-            } catch {
-                events.record(pod, type: .warning, reason: "FailedPreStopHook",
-                              message: "PreStopHook failed: command '\(command.joined(separator: " "))' failed: \(error)")
+        let failure = await withTaskGroup(of: String?.self) { group -> String? in
+            group.addTask {
+                await LifecycleHookRunner.run(handler, target: target, podDescription: podDescription, timeout: remaining)
             }
-        } else if let sleep = handler.sleep {
-            let wait = min(Duration.seconds(max(0, sleep.seconds)), remaining)
-            try? await Task.sleep(for: wait)
-        } else if handler.httpGet != nil || handler.tcpSocket != nil {
-            events.record(pod, type: .warning, reason: "FailedPreStopHook",
-                          message: "PreStopHook failed: httpGet and tcpSocket handlers are not supported by this node yet")
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        if let failure {
+            events.record(pod, type: .warning, reason: "FailedPreStopHook", message: failure)
         }
     }
 }

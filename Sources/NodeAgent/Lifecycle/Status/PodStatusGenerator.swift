@@ -12,6 +12,8 @@ struct PodStatusInputs: Sendable {
     var failure: (reason: String, message: String)?
     /// The pod is being deleted: nothing is ready any more and nothing restarts.
     var terminating = false
+    /// The prober's published results, by container id.
+    var probes: [String: ContainerProbeResults] = [:]
 }
 
 /// Generates a pod's status the way kubelet's `generateAPIPodStatus` and the status manager do.
@@ -139,11 +141,15 @@ enum PodStatusGenerator {
             }
             let running = latest.state == .running
             let restartableInit = isInit && PodActionPlanner.isRestartableInit(container)
-            status.started = running && container.startupProbe == nil
-            // Readiness comes from probes (the prober is not part of this engine yet): without a readiness
-            // probe a running container is ready, as kubelet reports it; with one it is not until probed.
-            let readyWithoutProbe = running && container.readinessProbe == nil && !inputs.terminating
-            status.ready = isInit && !restartableInit ? false : readyWithoutProbe
+            // kubelet's prober manager: `started` waits for a startup probe to pass; `ready` needs `started` and a
+            // passed readiness probe (a container without one is ready while it runs). A terminating pod's
+            // containers are not ready.
+            let results = inputs.probes[latest.id] ?? ContainerProbeResults()
+            let started = running && (container.startupProbe == nil || results.startup == .success)
+            status.started = started
+            let ready = started && !inputs.terminating
+                && (container.readinessProbe == nil || results.readiness == .success)
+            status.ready = isInit && !restartableInit ? false : ready
             if isInit && !restartableInit, latest.state == .exited, latest.exitCode == 0 {
                 // A completed init container stays completed and never shows a waiting reason.
                 return status

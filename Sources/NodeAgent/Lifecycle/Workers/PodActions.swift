@@ -19,6 +19,23 @@ struct PodActions: Sendable, Equatable {
     var containersToKill: [String: String] = [:]
     /// A regular init container failed under `restartPolicy: Never`: the pod has failed.
     var initFailedPermanently = false
+    /// Running containers whose liveness or startup probe failed: killed with the probe's grace (the next sync
+    /// restarts them per restartPolicy, through the usual backoff).
+    var unhealthyContainers: [UnhealthyContainer] = []
+}
+
+/// A running container to kill because a probe failed (kubelet's `containerToKillInfo` with a probe reason).
+struct UnhealthyContainer: Sendable, Equatable {
+    var id: String
+    var name: String
+    var kind: ProbeKind
+    /// Whether the restart policy restarts it; part of the `Killing` message.
+    var willRestart: Bool
+
+    /// kubelet's `Killing` message: "Container app failed liveness probe, will be restarted".
+    var message: String {
+        "Container \(name) failed \(kind.rawValue.lowercased()) probe" + (willRestart ? ", will be restarted" : "")
+    }
 }
 
 /// kubelet's `computePodActions`: compares the pod spec with the runtime view and returns the smallest set of
@@ -39,7 +56,8 @@ enum PodActionPlanner {
         }
     }
 
-    static func compute(pod: Pod, view: PodRuntimeView) -> PodActions {
+    /// `unhealthy`: container ids whose liveness or startup probe has failed, with the probe that failed.
+    static func compute(pod: Pod, view: PodRuntimeView, unhealthy: [String: ProbeKind] = [:]) -> PodActions {
         var actions = PodActions()
         let policy = pod.spec.restartPolicy ?? .always
         let initContainers = pod.spec.initContainers ?? []
@@ -101,7 +119,14 @@ enum PodActionPlanner {
             switch latest.state {
             case .running:
                 // A running sidecar lets the next init container start; it does not keep a finished pod alive.
-                if restartable { continue }
+                if restartable {
+                    if let kind = unhealthy[latest.id] {
+                        // Sidecars always restart.
+                        actions.unhealthyContainers.append(
+                            UnhealthyContainer(id: latest.id, name: container.name, kind: kind, willRestart: true))
+                    }
+                    continue
+                }
                 initDone = false
             case .created:
                 actions.containersToStartExisting.append(latest.id)
@@ -132,6 +157,15 @@ enum PodActionPlanner {
         for (index, container) in pod.spec.containers.enumerated() {
             let latest = view.latest(container.name, isInit: false, inSandbox: sandbox.id)
             if let latest, latest.state == .running {
+                if let kind = unhealthy[latest.id] {
+                    let restart = policy != .never
+                    actions.unhealthyContainers.append(
+                        UnhealthyContainer(id: latest.id, name: container.name, kind: kind, willRestart: restart))
+                    // One that will be restarted keeps the pod (and its sandbox) alive, as kubelet's
+                    // ContainersToStart does.
+                    if restart { keepCount += 1 }
+                    continue
+                }
                 keepCount += 1
                 continue
             }

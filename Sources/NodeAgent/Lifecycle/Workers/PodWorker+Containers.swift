@@ -134,8 +134,23 @@ extension PodWorker {
             events.record(pod, type: .warning, reason: "Failed", message: "Error: \(message)")
             return true
         }
-        reasons[containerKey] = nil
         events.record(pod, type: .normal, reason: "Started", message: "Started container \(container.name)")
+        if let hook = container.lifecycle?.postStart {
+            let target = ProbeTarget(runtime: runtime, containerID: id, container: container,
+                                     host: pod.spec.hostNetwork == true ? "127.0.0.1" : (sandbox.ips.first ?? "127.0.0.1"))
+            if let failure = await PostStartHook.run(hook, target: target, podDescription: podDescription) {
+                // kubelet: event, kill (preStop first, the pod's grace), and the restart policy decides the rest.
+                events.record(pod, type: .warning, reason: "FailedPostStartHook", message: failure)
+                let grace = pod.spec.terminationGracePeriodSeconds ?? 30
+                let instance = ContainerInstance(
+                    id: id, sandboxID: sandbox.id, name: container.name, attempt: attempt, isInit: isInit, state: .running)
+                await stopContainers([instance], deadline: ContinuousClock.now + .seconds(max(0, grace)), runPreStop: true,
+                                     host: target.host, messages: [id: "FailedPostStartHook"])
+                reasons[containerKey] = ContainerWaitingReason(reason: "PostStartHookError", message: failure)
+                return true
+            }
+        }
+        reasons[containerKey] = nil
         return true
     }
 
@@ -165,23 +180,30 @@ extension PodWorker {
     /// sandboxes. Returns true when anything was running.
     @discardableResult
     func killPodIfRunning(_ view: PodRuntimeView, grace: Int64, runPreStop: Bool = false) async throws -> Bool {
+        let host = probeHost(view)
         let live = view.containers.filter { $0.state == .running || $0.state == .created }
         let readySandboxes = view.sandboxes.filter(\.ready)
         if live.isEmpty && readySandboxes.isEmpty { return false }
         let deadline = ContinuousClock.now + .seconds(max(0, grace))
         let apps = live.filter { !$0.isInit }
         let sidecars = live.filter(\.isInit)
-        await stopContainers(apps, deadline: deadline, runPreStop: runPreStop)
-        await stopContainers(sidecars, deadline: deadline, runPreStop: runPreStop)
+        await stopContainers(apps, deadline: deadline, runPreStop: runPreStop, host: host)
+        await stopContainers(sidecars, deadline: deadline, runPreStop: runPreStop, host: host)
         for sandbox in readySandboxes {
             try await runtime.stopPodSandbox(id: sandbox.id)
         }
         return true
     }
 
-    /// Stops `containers` concurrently, each with the grace left until `deadline`, after its preStop hook.
-    func stopContainers(_ containers: [ContainerInstance], deadline: ContinuousClock.Instant, runPreStop: Bool) async {
+    /// Stops `containers` concurrently, each with the grace left until `deadline`, after its preStop hook (whose
+    /// time thus comes out of the grace). `host` is the default host of httpGet hooks; `messages` replaces the
+    /// `Killing` event's "Stopping container <name>" for some ids (a probe kill says why).
+    func stopContainers(
+        _ containers: [ContainerInstance], deadline: ContinuousClock.Instant, runPreStop: Bool, host: String,
+        messages: [String: String] = [:]
+    ) async {
         guard !containers.isEmpty else { return }
+        let description = podDescription
         let runtime = self.runtime
         let events = environment.events
         let pod = self.pod
@@ -191,10 +213,12 @@ extension PodWorker {
             for instance in containers {
                 let spec = specs.first { $0.name == instance.name }
                 group.addTask {
-                    events.record(pod, type: .normal, reason: "Killing", message: "Stopping container \(instance.name)")
-                    if runPreStop, instance.state == .running, let hook = spec?.lifecycle?.preStop {
-                        await PreStopHook.run(hook, containerID: instance.id, runtime: runtime, until: deadline,
-                                              pod: pod, containerName: instance.name, events: events)
+                    events.record(pod, type: .normal, reason: "Killing",
+                                  message: messages[instance.id] ?? "Stopping container \(instance.name)")
+                    if runPreStop, instance.state == .running, let spec, let hook = spec.lifecycle?.preStop {
+                        let target = ProbeTarget(runtime: runtime, containerID: instance.id, container: spec, host: host)
+                        await PreStopHook.run(hook, target: target, until: deadline, pod: pod,
+                                              podDescription: description, events: events)
                     }
                     let remaining = deadline - ContinuousClock.now
                     let seconds = max(Int64(0), Int64((Double(remaining.nanoseconds) / 1e9).rounded(.up)))

@@ -36,6 +36,8 @@ actor PodWorker {
     var backoffRestored = false
     /// The status last written to the store.
     var lastWritten: PodStatus?
+    /// The pod's probe workers and their results.
+    let prober: PodProber
 
     private var wakePending = false
     private var waiter: CheckedContinuation<Void, Never>?
@@ -55,6 +57,8 @@ actor PodWorker {
             root: environment.configuration.rootDirectory, namespace: pod.objectKey.namespace,
             name: pod.metadata.name ?? "", uid: uid)
         self.backoff = Backoff(base: environment.configuration.backoffBase, max: environment.configuration.backoffMax)
+        self.prober = PodProber(
+            runtime: environment.runtime, events: environment.events, observer: environment.configuration.probeObserver)
         var logger = environment.logger
         logger[metadataKey: "pod"] = "\(pod.objectKey.namespace)/\(pod.metadata.name ?? "")"
         self.logger = logger
@@ -91,6 +95,7 @@ actor PodWorker {
     /// Stops the loop after the current sync; leaves containers running (the agent is stopping, not the pod).
     func shutdown() async {
         shutDown = true
+        prober.stopAll()
         timer?.cancel()
         wake()
         await loop?.value
@@ -129,6 +134,7 @@ actor PodWorker {
 
     func markFinished() {
         finished = true
+        prober.stopAll()
         environment.onFinished(uid)
     }
 
@@ -169,8 +175,12 @@ actor PodWorker {
         }
         if try await enforceActiveDeadline(view) { return }
 
-        let actions = PodActionPlanner.compute(pod: pod, view: view)
+        let actions = PodActionPlanner.compute(pod: pod, view: view, unhealthy: unhealthyContainers())
         var changed = false
+        if !actions.unhealthyContainers.isEmpty {
+            await killUnhealthy(actions.unhealthyContainers, view: view)
+            changed = true
+        }
         if actions.killPod {
             changed = try await killPodIfRunning(view, grace: pod.spec.terminationGracePeriodSeconds ?? 30) || changed
         }
@@ -280,10 +290,17 @@ actor PodWorker {
     // MARK: Status
 
     func writeStatus(_ view: PodRuntimeView, terminating: Bool = false) async throws {
+        if terminating {
+            prober.stopAll()
+        } else {
+            prober.sync(pod: pod, view: view, host: probeHost(view), nowNanoseconds: ImageManager.nowNanoseconds(),
+                        wake: { [weak self] in Task { await self?.wake() } })
+        }
         var inputs = PodStatusInputs(
             pod: pod, view: view, reasons: reasons, hostIP: configuration.hostIP, now: Time.now())
         inputs.failure = failure
         inputs.terminating = terminating
+        inputs.probes = prober.allResults()
         let status = PodStatusGenerator.generate(inputs)
         if status == pod.status { return }
         let uid = self.uid

@@ -1,0 +1,118 @@
+import KubeTypes
+
+/// An httpGet probe: kubelet's request (default User-Agent and Accept, the spec's headers), 200–399 success,
+/// redirects followed only while they stay on the same host (at most 10), a redirect elsewhere ends in success
+/// with a warning, and at most 10 KiB of body read.
+struct HTTPGetProbe: ProbeHandler {
+    var action: HTTPGetAction
+
+    static let maxRedirects = 10
+
+    func run(_ target: ProbeTarget, timeout: Duration) async -> ProbeOutcome {
+        var request: HTTPProbeRequest
+        do { request = try HTTPRequestBuilder.request(for: action, target: target) } catch { return .error(error.message) }
+        let deadline = ContinuousClock.now + timeout
+        let originalHost = request.host
+        var redirects = 0
+        while true {
+            let response: HTTPProbeResponse
+            do {
+                response = try await HTTPProbeClient.get(request, timeout: max(.milliseconds(1), deadline - ContinuousClock.now))
+            } catch {
+                return .failure("Get \"\(request.url)\": \(error)")
+            }
+            if (300..<400).contains(response.status), let location = response.location,
+                let next = HTTPRequestBuilder.redirect(from: request, location: location),
+                next.host == originalHost, redirects < Self.maxRedirects
+            {
+                redirects += 1
+                request = next
+                continue
+            }
+            return Self.outcome(response)
+        }
+    }
+
+    /// kubelet's verdict on the final response.
+    static func outcome(_ response: HTTPProbeResponse) -> ProbeOutcome {
+        switch response.status {
+        case 200..<300: return .success(response.bodyText)
+        case 300..<400: return .warning("Probe terminated redirects, Response body: \(response.bodyText)")
+        default: return .failure("HTTP probe failed with statuscode: \(response.status)")
+        }
+    }
+}
+
+/// Builds the request of an httpGet action (probe or hook) and follows `Location` headers.
+enum HTTPRequestBuilder {
+    /// The Kubernetes minor version Swiftlet's API follows; kubelet puts its own in the User-Agent.
+    static let kubernetesVersion = "1.33"
+
+    static func request(for action: HTTPGetAction, target: ProbeTarget) throws(ProbeSetupError) -> HTTPProbeRequest {
+        let port = try target.resolvePort(action.port)
+        let scheme = (action.scheme?.rawValue ?? "HTTP").lowercased()
+        let host = (action.host?.isEmpty == false ? action.host : nil) ?? target.host
+        var path = action.path ?? "/"
+        if !path.hasPrefix("/") { path = "/" + path }
+        var headers = (action.httpHeaders ?? []).map { (name: $0.name, value: $0.value) }
+        let given = Set(headers.map { $0.name.lowercased() })
+        if !given.contains("user-agent") {
+            headers.append((name: "User-Agent", value: "\(target.userAgentComponent)/\(kubernetesVersion)"))
+        }
+        if !given.contains("accept") { headers.append((name: "Accept", value: "*/*")) }
+        return HTTPProbeRequest(scheme: scheme, host: host, port: port, path: path, headers: headers)
+    }
+
+    /// The request a redirect to `location` asks for: a path on the same server, or an absolute http(s) URL.
+    static func redirect(from request: HTTPProbeRequest, location: String) -> HTTPProbeRequest? {
+        var next = request
+        if location.hasPrefix("/") && !location.hasPrefix("//") {
+            next.path = location
+            return next
+        }
+        let lower = location.lowercased()
+        let scheme: String
+        let rest: Substring
+        if lower.hasPrefix("http://") {
+            scheme = "http"
+            rest = location.dropFirst(7)
+        } else if lower.hasPrefix("https://") {
+            scheme = "https"
+            rest = location.dropFirst(8)
+        } else if location.hasPrefix("//") {
+            scheme = request.scheme
+            rest = location.dropFirst(2)
+        } else {
+            // A relative path: resolve against the current path's directory.
+            let base = request.path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
+            let directory = base.hasSuffix("/") ? base : String(base[..<(base.lastIndex(of: "/") ?? base.startIndex)]) + "/"
+            next.path = directory + location
+            return next
+        }
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        var path = String(rest[authorityEnd...])
+        if path.isEmpty || path.hasPrefix("?") { path = "/" + path }
+        var host: String
+        var port = scheme == "https" ? 443 : 80
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            host = String(authority[authority.index(after: authority.startIndex)..<close])
+            let after = authority[authority.index(after: close)...]
+            if after.hasPrefix(":"), let value = Int(after.dropFirst()) { port = value }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = String(authority[..<colon])
+            guard let value = Int(authority[authority.index(after: colon)...]) else { return nil }
+            port = value
+        } else {
+            host = String(authority)
+        }
+        if host.isEmpty { return nil }
+        host = host.lowercased()
+        next.scheme = scheme
+        next.host = host
+        next.port = port
+        next.path = path
+        // The Host header follows the new target unless the spec set one.
+        return next
+    }
+}
