@@ -7,5 +7,8 @@ public enum NodeRoutes {
     public static func all(_ services: NodeServices) -> [APIRoute] {
         HealthRoutes(readinessChecks: services.readiness).routes
             + PodRoutes(pods: services.pods).routes
+            + LogRoutes(containers: services.containers, runtime: services.containerRuntime).routes
+            + ExecRoutes(containers: services.containers, runtime: services.containerRuntime,
+                         upgradeHandler: services.execUpgrade).routes
     }
 }

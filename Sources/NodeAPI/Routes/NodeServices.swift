@@ -1,3 +1,4 @@
+import CRI
 import NodeAgent
 
 /// What the route handlers need from the rest of the node, gathered in one value so that adding a service does not
@@ -11,6 +12,12 @@ public struct NodeServices: Sendable {
     public var readiness: [any ReadinessCheck]
     /// The pod API: accept, list, watch, delete.
     public var pods: PodService
+    /// Finds the runtime container behind log, exec and attach requests.
+    public var containers: (any ContainerLocating)?
+    /// The container runtime: one-shot exec (`ExecSync`) and the end of a followed log (`ContainerStatus`).
+    public var containerRuntime: (any ContainerRuntime)?
+    /// Serves `POST /exec/...` requests that carry `Upgrade: websocket` (interactive exec); without it they get 400.
+    public var execUpgrade: ExecUpgradeHandler?
 
     /// A node with the pod API and the given readiness checks; other services are added by setting their fields.
     public init(readiness: [any ReadinessCheck], pods: PodService) {
