@@ -1,0 +1,31 @@
+import EventHTTP
+
+/// Counts and times every API request for kubelet's `kubelet_http_*` families.
+///
+/// The `path` label is the matched route pattern (`/pods/{namespace}/{name}`), not the raw path, so the number of
+/// series stays bounded by the route table; unmatched requests share the label `other`. Put it first in the
+/// middleware list so it also sees requests that authentication rejects.
+public struct HTTPMetricsMiddleware: HTTPMiddleware {
+    private let metrics: KubeletMetrics
+    private let longRunning: @Sendable (String) -> Bool
+
+    /// Creates the middleware; `longRunning` says which patterns stream (watches, logs with follow, exec).
+    public init(metrics: KubeletMetrics, longRunning: @escaping @Sendable (String) -> Bool = { _ in false }) {
+        self.metrics = metrics
+        self.longRunning = longRunning
+    }
+
+    /// Records the request around `next`.
+    public func handle(_ request: HTTPRequest, context: RouteContext, next: HTTPHandler) async throws -> HTTPResponse {
+        let path = context.routePattern ?? "other"
+        let labels = [request.method.lowercased(), path, "readwrite", longRunning(path) ? "true" : "false"]
+        metrics.httpRequests.increment(labels)
+        metrics.httpInflight.add(labels, 1)
+        let start = ContinuousClock.now
+        defer {
+            metrics.httpInflight.add(labels, -1)
+            metrics.httpRequestDuration.observe(ContinuousClock.now - start, labels)
+        }
+        return try await next(request, context)
+    }
+}

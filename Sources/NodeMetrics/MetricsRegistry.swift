@@ -1,0 +1,179 @@
+import Synchronization
+
+/// Swiftlet's own instruments and scrape-time collectors, gathered for one endpoint.
+///
+/// A registry is an ordinary value passed to whoever instruments (no global bootstrap): `/metrics` has one,
+/// `/metrics/probes` another, and tests make their own.
+public final class MetricsRegistry: Sendable {
+    private let instruments = Mutex<[any MetricSource]>([])
+    private let collectors = Mutex<[@Sendable () -> [MetricFamily]]>([])
+
+    /// An empty registry.
+    public init() {}
+
+    /// A counter family with the given label names.
+    public func counter(_ name: String, help: String, labels: [String] = []) -> Counter {
+        let counter = Counter(name: name, help: help, labelNames: labels)
+        instruments.withLock { $0.append(counter) }
+        return counter
+    }
+
+    /// A gauge family with the given label names.
+    public func gauge(_ name: String, help: String, labels: [String] = []) -> Gauge {
+        let gauge = Gauge(name: name, help: help, labelNames: labels)
+        instruments.withLock { $0.append(gauge) }
+        return gauge
+    }
+
+    /// A histogram family with the given bucket upper bounds (ascending; +Inf is implied).
+    public func histogram(_ name: String, help: String, labels: [String] = [], buckets: [Double]) -> Histogram {
+        let histogram = Histogram(name: name, help: help, labelNames: labels, buckets: buckets)
+        instruments.withLock { $0.append(histogram) }
+        return histogram
+    }
+
+    /// Adds families computed at scrape time (process figures, counts from the stats cache).
+    public func addCollector(_ collect: @escaping @Sendable () -> [MetricFamily]) {
+        collectors.withLock { $0.append(collect) }
+    }
+
+    /// Every family, instruments first then collectors' (the writer sorts them by name).
+    public func families() -> [MetricFamily] {
+        let sources = instruments.withLock { $0 }
+        let extra = collectors.withLock { $0 }
+        return sources.map { $0.family() } + extra.flatMap { $0() }
+    }
+}
+
+protocol MetricSource: Sendable {
+    func family() -> MetricFamily
+}
+
+/// A counter family: values only go up.
+public final class Counter: MetricSource {
+    let name: String
+    let help: String
+    let labelNames: [String]
+    private let values = Mutex<[[String]: Double]>([:])
+
+    init(name: String, help: String, labelNames: [String]) {
+        self.name = name
+        self.help = help
+        self.labelNames = labelNames
+        // A family without labels has its one series from the start, so it reads 0 rather than being absent.
+        if labelNames.isEmpty { values.withLock { $0[[]] = 0 } }
+    }
+
+    /// Adds `amount` (which must not be negative) to the series with `labels`.
+    public func increment(_ labels: [String] = [], by amount: Double = 1) {
+        guard amount >= 0 else { return }
+        values.withLock { $0[labels, default: 0] += amount }
+    }
+
+    /// The current value of a series (tests).
+    public func value(_ labels: [String] = []) -> Double {
+        values.withLock { $0[labels] ?? 0 }
+    }
+
+    func family() -> MetricFamily {
+        let snapshot = values.withLock { $0 }
+        return MetricFamily(name: name, help: help, kind: .counter, labelNames: labelNames,
+                            series: snapshot.map { .init($0.key, .scalar($0.value)) })
+    }
+}
+
+/// A gauge family: values go up and down.
+public final class Gauge: MetricSource {
+    let name: String
+    let help: String
+    let labelNames: [String]
+    private let values = Mutex<[[String]: Double]>([:])
+
+    init(name: String, help: String, labelNames: [String]) {
+        self.name = name
+        self.help = help
+        self.labelNames = labelNames
+        if labelNames.isEmpty { values.withLock { $0[[]] = 0 } }
+    }
+
+    /// Sets a series.
+    public func set(_ labels: [String] = [], _ value: Double) {
+        values.withLock { $0[labels] = value }
+    }
+
+    /// Adds `delta` (may be negative) to a series.
+    public func add(_ labels: [String] = [], _ delta: Double) {
+        values.withLock { $0[labels, default: 0] += delta }
+    }
+
+    /// The current value of a series (tests).
+    public func value(_ labels: [String] = []) -> Double {
+        values.withLock { $0[labels] ?? 0 }
+    }
+
+    func family() -> MetricFamily {
+        let snapshot = values.withLock { $0 }
+        return MetricFamily(name: name, help: help, kind: .gauge, labelNames: labelNames,
+                            series: snapshot.map { .init($0.key, .scalar($0.value)) })
+    }
+}
+
+/// A histogram family with fixed buckets.
+public final class Histogram: MetricSource {
+    struct State: Sendable {
+        var counts: [UInt64]
+        var sum: Double = 0
+        var count: UInt64 = 0
+    }
+
+    let name: String
+    let help: String
+    let labelNames: [String]
+    let buckets: [Double]
+    private let states = Mutex<[[String]: State]>([:])
+
+    init(name: String, help: String, labelNames: [String], buckets: [Double]) {
+        self.name = name
+        self.help = help
+        self.labelNames = labelNames
+        self.buckets = buckets.sorted()
+    }
+
+    /// Records one observation in the series with `labels`.
+    public func observe(_ value: Double, _ labels: [String] = []) {
+        states.withLock { states in
+            var state = states[labels] ?? State(counts: Array(repeating: 0, count: buckets.count))
+            // Buckets are stored non-cumulative and summed at scrape time.
+            if let index = buckets.firstIndex(where: { value <= $0 }) { state.counts[index] += 1 }
+            state.sum += value
+            state.count += 1
+            states[labels] = state
+        }
+    }
+
+    /// Records a duration in seconds.
+    public func observe(_ duration: Duration, _ labels: [String] = []) {
+        let (seconds, attoseconds) = duration.components
+        observe(Double(seconds) + Double(attoseconds) / 1e18, labels)
+    }
+
+    /// The number of observations of a series (tests).
+    public func count(_ labels: [String] = []) -> UInt64 {
+        states.withLock { $0[labels]?.count ?? 0 }
+    }
+
+    func family() -> MetricFamily {
+        let snapshot = states.withLock { $0 }
+        let bounds = buckets
+        return MetricFamily(
+            name: name, help: help, kind: .histogram, labelNames: labelNames,
+            series: snapshot.map { labels, state in
+                var running: UInt64 = 0
+                let cumulative = zip(bounds, state.counts).map { bound, count -> HistogramBucket in
+                    running += count
+                    return HistogramBucket(upperBound: bound, count: running)
+                }
+                return .init(labels, .histogram(buckets: cumulative, sum: state.sum, count: state.count))
+            })
+    }
+}
