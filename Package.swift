@@ -116,15 +116,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Node and pod stats: a housekeeping loop that caches CRI stats, /proc and cgroup v1 figures (the Summary API).
-        .target(
-            name: "NodeStats",
-            dependencies: [
-                "CRI",
-                "KubeTypes",
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
         // Prometheus exposition (text 0.0.4 and OpenMetrics) and Swiftlet's kubelet-named instruments.
         .target(
             name: "NodeMetrics",
