@@ -64,7 +64,21 @@ struct NodeProcess {
         }
         await staticPods?.start()
 
-        let table = RouteTable(NodeRoutes.all(NodeServices(readiness: [runtime.readinessCheck], pods: pods)))
+        // Rotates container logs over the size limit; kubelet's container log manager.
+        let logManager = try ContainerLogManager(
+            runtime: runtime.client, maxSize: try settings.containerLogMaxSizeBytes,
+            maxFiles: settings.containerLogMaxFiles ?? 5, period: try settings.containerLogMonitorInterval,
+            labelSelector: PodManagerConfiguration(nodeName: nodeName, rootDirectory: rootDirectory).ownerLabels,
+            logger: logger)
+        let logRotation = Task {
+            await runtime.waitUntilReady()
+            await logManager.run()
+        }
+
+        var services = NodeServices(readiness: [runtime.readinessCheck], pods: pods)
+        services.containers = RuntimeContainerLocator(pods: pods, runtime: runtime.client)
+        services.containerRuntime = runtime.client
+        let table = RouteTable(NodeRoutes.all(services))
         var configuration = HTTPServerConfiguration()
         configuration.address = settings.address ?? "0.0.0.0"
         configuration.port = settings.port ?? 10250
@@ -90,6 +104,7 @@ struct NodeProcess {
         await store.finishAllWatches()
         await server.shutdown(gracePeriod: grace)
         engineStartup.cancel()
+        logRotation.cancel()
         await staticPods?.stop()
         await podManager.stop()
         await runtime.close()

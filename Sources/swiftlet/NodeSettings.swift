@@ -1,4 +1,5 @@
 import Foundation
+import KubeTypes
 
 /// Every setting of a Swiftlet node, after defaults, the config file and the flags are merged.
 ///
@@ -34,6 +35,12 @@ struct NodeSettings: Codable, Equatable, Sendable {
     var fileCheckFrequencyText: String?
     /// Resources kept from pods (kubelet's `--system-reserved`): `cpu` and `memory` quantities.
     var systemReserved: [String: String]?
+    /// Rotate a container's log at this size (kubelet's `--container-log-max-size`), a quantity such as `10Mi`.
+    var containerLogMaxSize: String?
+    /// Log files kept per container, the live one included (kubelet's `--container-log-max-files`).
+    var containerLogMaxFiles: Int?
+    /// How often container logs are checked for rotation (kubelet's `containerLogMonitorInterval`), such as `10s`.
+    var containerLogMonitorIntervalText: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case address, port, tlsCertFile, tlsPrivateKeyFile
@@ -48,6 +55,8 @@ struct NodeSettings: Codable, Equatable, Sendable {
         case podManifestPath
         case fileCheckFrequencyText = "fileCheckFrequency"
         case systemReserved
+        case containerLogMaxSize, containerLogMaxFiles
+        case containerLogMonitorIntervalText = "containerLogMonitorInterval"
     }
 
     /// The relist period, parsed; one second when unset.
@@ -58,6 +67,29 @@ struct NodeSettings: Codable, Equatable, Sendable {
     /// How often static pod manifests are rescanned; 20 seconds (kubelet's default) when unset.
     var fileCheckFrequency: Duration {
         get throws { try fileCheckFrequencyText.map(GoDuration.parse) ?? .seconds(20) }
+    }
+
+    /// `--container-log-max-size` in bytes (10 MiB when unset); a quantity that is not a positive whole number of
+    /// bytes is an error naming the flag.
+    var containerLogMaxSizeBytes: Int {
+        get throws {
+            let text = containerLogMaxSize ?? "10Mi"
+            let quantity: Quantity
+            do {
+                quantity = try Quantity(parsing: text)
+            } catch {
+                throw ContainerLogSettingError(description: "--container-log-max-size \(text): \(error)")
+            }
+            guard quantity.value > 0 else {
+                throw ContainerLogSettingError(description: "--container-log-max-size \(text) must be positive")
+            }
+            return Int(quantity.value)
+        }
+    }
+
+    /// How often container logs are checked for rotation; 10 seconds (kubelet's default) when unset.
+    var containerLogMonitorInterval: Duration {
+        get throws { try containerLogMonitorIntervalText.map(GoDuration.parse) ?? .seconds(10) }
     }
 
     /// `--system-reserved` as millicores and bytes, validated: only `cpu` and `memory` are understood.
@@ -91,7 +123,10 @@ struct NodeSettings: Codable, Equatable, Sendable {
             relistPeriodText: other.relistPeriodText ?? relistPeriodText,
             podManifestPath: other.podManifestPath ?? podManifestPath,
             fileCheckFrequencyText: other.fileCheckFrequencyText ?? fileCheckFrequencyText,
-            systemReserved: other.systemReserved ?? systemReserved
+            systemReserved: other.systemReserved ?? systemReserved,
+            containerLogMaxSize: other.containerLogMaxSize ?? containerLogMaxSize,
+            containerLogMaxFiles: other.containerLogMaxFiles ?? containerLogMaxFiles,
+            containerLogMonitorIntervalText: other.containerLogMonitorIntervalText ?? containerLogMonitorIntervalText
         )
     }
 
@@ -110,6 +145,14 @@ struct NodeSettings: Codable, Equatable, Sendable {
         shutdownGracePeriodSeconds: 30,
         logLevel: "info",
         relistPeriodText: "1s",
-        fileCheckFrequencyText: "20s"
+        fileCheckFrequencyText: "20s",
+        containerLogMaxSize: "10Mi",
+        containerLogMaxFiles: 5,
+        containerLogMonitorIntervalText: "10s"
     )
+}
+
+/// A container log setting that cannot be used.
+struct ContainerLogSettingError: Error, CustomStringConvertible {
+    var description: String
 }

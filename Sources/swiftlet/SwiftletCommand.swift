@@ -73,6 +73,15 @@ struct SwiftletCommand: AsyncParsableCommand {
     @Option(name: .customLong("system-reserved"), help: "Resources kept from pods, e.g. cpu=500m,memory=1Gi. Admission refuses pods whose requests exceed capacity minus this.")
     var systemReserved: String?
 
+    @Option(name: .customLong("container-log-max-size"), help: "Rotate a container's log when it reaches this size, a quantity such as 10Mi. Default 10Mi.")
+    var containerLogMaxSize: String?
+
+    @Option(name: .customLong("container-log-max-files"), help: "Log files kept per container, the live one included (at least 2). Default 5.")
+    var containerLogMaxFiles: Int?
+
+    @Option(name: .customLong("container-log-monitor-interval"), help: "How often container logs are checked for rotation, e.g. 10s. Default 10s.")
+    var containerLogMonitorInterval: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default info.")
     var logLevel: String?
 
@@ -89,7 +98,10 @@ struct SwiftletCommand: AsyncParsableCommand {
             relistPeriodText: relistPeriod,
             podManifestPath: podManifestPath,
             fileCheckFrequencyText: fileCheckFrequency,
-            systemReserved: try SystemReserved.parseFlag(systemReserved)
+            systemReserved: try SystemReserved.parseFlag(systemReserved),
+            containerLogMaxSize: containerLogMaxSize,
+            containerLogMaxFiles: containerLogMaxFiles,
+            containerLogMonitorIntervalText: containerLogMonitorInterval
         )
         }
     }
@@ -113,6 +125,11 @@ struct SwiftletCommand: AsyncParsableCommand {
             _ = try settings.relistPeriod
             _ = try settings.fileCheckFrequency
             _ = try settings.systemReservedAmounts
+            _ = try settings.containerLogMaxSizeBytes
+            _ = try settings.containerLogMonitorInterval
+            if let files = settings.containerLogMaxFiles, files < 2 {
+                throw ContainerLogSettingError(description: "--container-log-max-files \(files) must be at least 2")
+            }
         } catch {
             throw ValidationError("\(error)")
         }

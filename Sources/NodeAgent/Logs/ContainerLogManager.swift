@@ -26,6 +26,14 @@ public actor ContainerLogManager {
         self.logger = logger
     }
 
+    /// A manager with kubelet's two rotation settings given as numbers; throws `ContainerLogError.invalidPolicy` for
+    /// a non-positive size or fewer than 2 files.
+    public init(runtime: any ContainerRuntime, maxSize: Int, maxFiles: Int, period: Duration = .seconds(10),
+                labelSelector: [String: String] = [:], logger: Logger = Logger(label: "swiftlet.container-logs")) throws {
+        self.init(runtime: runtime, policy: try LogRotationPolicy(maxSize: maxSize, maxFiles: maxFiles), period: period,
+                  labelSelector: labelSelector, logger: logger)
+    }
+
     /// Runs passes every `period` until the calling task is cancelled.
     public func run() async {
         while !Task.isCancelled {
