@@ -304,6 +304,16 @@ final class Connection: @unchecked Sendable {
         let keepAlive = head.keepAlive
         let started = ContinuousClock.now
         let core = self.core
+        // Cheap answers (health probes, 401/404/405) skip the hop to a task and back: two thread wake-ups per
+        // request that cost more than the answer itself.
+        if let response = core.responder.respondInline(to: request) {
+            if case .bytes(let bytes) = response.body {
+                sendFixed(request, response, bytes, keepAlive: keepAlive, started: started)
+            } else {
+                Task { [self] in await self.complete(request, response, keepAlive: keepAlive, started: started) }
+            }
+            return
+        }
         Task { [self] in
             let response = await core.responder.respond(to: request)
             await self.complete(request, response, keepAlive: keepAlive, started: started)

@@ -13,7 +13,7 @@ struct Responder: Sendable {
         var context = RouteContext()
         let terminal: HTTPHandler
         switch match {
-        case .found(let handler, let ctx):
+        case .found(let handler, _, let ctx):
             context = ctx
             terminal = handler
         case .notFound:
@@ -34,6 +34,37 @@ struct Responder: Sendable {
         } catch {
             logger.error("handler failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
             return render(.internalError("internal error"))
+        }
+    }
+
+    /// Loop thread: the response when the matched route and every middleware can answer without waiting (an
+    /// inline route, or a routing error such as 404 or 405); nil sends the request down the async path.
+    func respondInline(to request: HTTPRequest) -> HTTPResponse? {
+        var context = RouteContext()
+        let terminal: HTTPInlineNext
+        switch router.match(method: request.method, path: request.path) {
+        case .found(_, let inline, let ctx):
+            guard let inline else { return nil }
+            context = ctx
+            terminal = { request, context in try inline(request, context) }
+        case .notFound:
+            terminal = { _, _ in throw HTTPError.notFound() }
+        case .methodNotAllowed(let allow):
+            let method = request.method
+            terminal = { _, _ in throw HTTPError.methodNotAllowed(allow: allow, method: method) }
+        }
+        var chain = terminal
+        for mw in middleware.reversed() {
+            let next = chain
+            chain = { request, context in try mw.handleInline(request, context: context, next: next) }
+        }
+        do {
+            return try chain(request, context)
+        } catch let error as HTTPError {
+            return render(error)
+        } catch {
+            // Anything else deserves the async path's logging and rendering.
+            return nil
         }
     }
 

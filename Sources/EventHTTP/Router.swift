@@ -24,11 +24,30 @@ public struct RouteContext: Sendable {
 /// An async request handler.
 public typealias HTTPHandler = @Sendable (HTTPRequest, RouteContext) async throws -> HTTPResponse
 
+/// A handler that answers on the event-loop thread itself, with no hand-off to a task and back. Only for answers
+/// that are cheap and never wait (health probes, fixed texts): while it runs, no other connection is served.
+public typealias HTTPInlineHandler = @Sendable (HTTPRequest, RouteContext) throws -> HTTPResponse
+
+/// The rest of an inline chain, as a middleware sees it: nil means "this request needs the async path".
+public typealias HTTPInlineNext = (HTTPRequest, RouteContext) throws -> HTTPResponse?
+
 /// Code that wraps every request (authentication, authorization, …). The first middleware in the server's list is
 /// the outermost.
 public protocol HTTPMiddleware: Sendable {
     /// Handles the request, usually by calling `next` (the remaining middleware and then the route).
     func handle(_ request: HTTPRequest, context: RouteContext, next: HTTPHandler) async throws -> HTTPResponse
+
+    /// The same decision on the event-loop thread, for routes with an inline handler and for routing errors.
+    /// Return nil (the default) when this middleware cannot decide without waiting; the request then takes the
+    /// async path through `handle`. Must not block.
+    func handleInline(_ request: HTTPRequest, context: RouteContext, next: HTTPInlineNext) throws -> HTTPResponse?
+}
+
+extension HTTPMiddleware {
+    /// Middleware that does not implement the inline path sends every request down the async path.
+    public func handleInline(_ request: HTTPRequest, context: RouteContext, next: HTTPInlineNext) throws -> HTTPResponse? {
+        nil
+    }
 }
 
 /// A routing table: method + pattern → handler. Patterns are "/"-separated; a segment "{name}" captures one
@@ -40,6 +59,7 @@ public struct Router: Sendable {
         var pattern: String
         var segments: [Segment]
         var handler: HTTPHandler
+        var inline: HTTPInlineHandler?
     }
 
     enum Segment: Sendable, Equatable {
@@ -49,7 +69,7 @@ public struct Router: Sendable {
 
     /// Outcome of matching.
     enum Match {
-        case found(HTTPHandler, RouteContext)
+        case found(HTTPHandler, HTTPInlineHandler?, RouteContext)
         case notFound
         case methodNotAllowed([String])
     }
@@ -61,8 +81,20 @@ public struct Router: Sendable {
 
     /// Adds a route. A second route with the same method and pattern replaces the first.
     public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
-        let method = method.uppercased()
-        let route = Route(method: method, pattern: pattern, segments: Self.segments(of: pattern), handler: handler)
+        insert(Route(method: method.uppercased(), pattern: pattern, segments: Self.segments(of: pattern),
+                     handler: handler, inline: nil))
+    }
+
+    /// Adds a route answered on the event-loop thread (see `HTTPInlineHandler`). Requests whose middleware cannot
+    /// decide inline still reach it, through the async path.
+    public mutating func add(_ method: String, _ pattern: String, inline: @escaping HTTPInlineHandler) {
+        insert(Route(method: method.uppercased(), pattern: pattern, segments: Self.segments(of: pattern),
+                     handler: { request, context in try inline(request, context) }, inline: inline))
+    }
+
+    private mutating func insert(_ route: Route) {
+        let method = route.method
+        let pattern = route.pattern
         if let i = table.firstIndex(where: { $0.method == method && $0.pattern == pattern }) {
             table[i] = route
         } else {
@@ -107,7 +139,7 @@ public struct Router: Sendable {
             best = (route, params, score)
         }
         if let best {
-            return .found(best.route.handler, RouteContext(parameters: best.params, routePattern: best.route.pattern))
+            return .found(best.route.handler, best.route.inline, RouteContext(parameters: best.params, routePattern: best.route.pattern))
         }
         if pathMatched {
             if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }

@@ -168,3 +168,69 @@ struct ProtocolTests {
         await s.stop()
     }
 }
+
+/// Adds a log attribute on both paths, as the authentication middleware does.
+struct InlineUserMiddleware: HTTPMiddleware {
+    func handle(_ request: HTTPRequest, context: RouteContext, next: HTTPHandler) async throws -> HTTPResponse {
+        var response = try await next(request, context)
+        response.logAttributes["user"] = "async"
+        return response
+    }
+
+    func handleInline(_ request: HTTPRequest, context: RouteContext, next: HTTPInlineNext) throws -> HTTPResponse? {
+        guard var response = try next(request, context) else { return nil }
+        response.logAttributes["user"] = "inline"
+        return response
+    }
+}
+
+/// Inline routes are answered on the event-loop thread when every middleware can decide there, and through the
+/// async path otherwise; either way the client sees the same answer.
+@Suite("EventHTTP inline fast path")
+struct InlinePathTests {
+    static func router(_ seen: Box<[String]>) -> Router {
+        var router = Router()
+        router.add("GET", "/fast", inline: { _, _ in
+            seen.value.append(currentThreadName())
+            return .text("fast")
+        })
+        router.get("/slow") { _, _ in
+            seen.value.append(currentThreadName())
+            return .text("slow")
+        }
+        return router
+    }
+
+    @Test func inlineRoutesRunOnTheLoopThreadWhenTheMiddlewareAllows() async throws {
+        let seen = Box<[String]>([])
+        let s = try TestServer.start(tls: false, router: Self.router(seen), middleware: [InlineUserMiddleware()])
+        let fast = try await rawRequest(s.port, ["GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"])
+        #expect(fast.status == 200 && fast.body == "fast")
+        let slow = try await rawRequest(s.port, ["GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"])
+        #expect(slow.status == 200 && slow.body == "slow")
+        let missing = try await rawRequest(s.port, ["GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"])
+        #expect(missing.status == 404)
+        #expect(statusObject(missing.body)?["reason"] as? String == "NotFound")
+        let names = seen.value
+        #expect(names.count == 2)
+        #expect(names.first?.hasPrefix("swiftlet-http") == true, "inline route ran on \(names)")
+        #expect(names.last?.hasPrefix("swiftlet-http") == false, "async route ran on the loop thread: \(names)")
+        let users = s.logs.all.filter { $0.message == "request" }.map { "\($0.metadata["path"] ?? "")=\($0.metadata["user"] ?? "")" }
+        #expect(users.contains("/fast=inline"))
+        #expect(users.contains("/slow=async"))
+    }
+
+    @Test func aMiddlewareWithoutAnInlinePathSendsInlineRoutesThroughTasks() async throws {
+        let seen = Box<[String]>([])
+        let s = try TestServer.start(tls: false, router: Self.router(seen), middleware: [UserMiddleware()])
+        let fast = try await rawRequest(s.port, ["GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"])
+        #expect(fast.status == 200 && fast.body == "fast")
+        #expect(seen.value.count == 1)
+        #expect(seen.value.first?.hasPrefix("swiftlet-http") == false, "ran on \(seen.value)")
+        let lines = s.logs.all.filter { $0.message == "request" && $0.metadata["path"] == "/fast" }
+        #expect(lines.first?.metadata["user"] == "tester")
+    }
+}
+
+/// The calling thread's name (a synchronous helper, because `Thread.current` is unavailable in async code).
+func currentThreadName() -> String { Thread.current.name ?? "" }

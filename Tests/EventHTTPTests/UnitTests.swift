@@ -44,11 +44,11 @@ struct ValueTests {
         router.delete("/pods/{namespace}/{name}") { _, _ in .text("delete") }
         router.post("/run/{ns}/{pod}/{container}") { _, _ in .text("run") }
         #expect(router.routes.count == 4)
-        guard case .found(_, let ctx) = router.match(method: "GET", path: "/pods/default/special") else {
+        guard case .found(_, _, let ctx) = router.match(method: "GET", path: "/pods/default/special") else {
             Issue.record("no match"); return
         }
         #expect(ctx.routePattern == "/pods/default/special")
-        guard case .found(_, let ctx2) = router.match(method: "GET", path: "/pods/kube-system/dns") else {
+        guard case .found(_, _, let ctx2) = router.match(method: "GET", path: "/pods/kube-system/dns") else {
             Issue.record("no match"); return
         }
         #expect(ctx2.parameters == ["namespace": "kube-system", "name": "dns"])

@@ -20,10 +20,29 @@ public struct AuthMiddleware: HTTPMiddleware {
 
     /// Authenticates, authorizes, then calls `next`, recording the user in the access log.
     public func handle(_ request: HTTPRequest, context: RouteContext, next: HTTPHandler) async throws -> HTTPResponse {
-        let access = table.access(method: request.method, pattern: context.routePattern)
-        if access == .publicAccess {
+        guard let user = try authorize(request, context: context) else {
             return try await next(request, context)
         }
+        var response = try await next(request, context)
+        response.logAttributes["user"] = user.name
+        return response
+    }
+
+    /// The same checks on the event-loop thread: authentication and authorization never wait, so a 401 or 403
+    /// (and a public health probe) is answered without a task.
+    public func handleInline(_ request: HTTPRequest, context: RouteContext, next: HTTPInlineNext) throws -> HTTPResponse? {
+        guard let user = try authorize(request, context: context) else {
+            return try next(request, context)
+        }
+        guard var response = try next(request, context) else { return nil }
+        response.logAttributes["user"] = user.name
+        return response
+    }
+
+    /// The authenticated user allowed to call the route, or nil for a public route; throws 401 or 403.
+    private func authorize(_ request: HTTPRequest, context: RouteContext) throws -> UserInfo? {
+        let access = table.access(method: request.method, pattern: context.routePattern)
+        if access == .publicAccess { return nil }
         let user: UserInfo
         switch authenticator.authenticate(request) {
         case .anonymous, .rejected:
@@ -40,8 +59,6 @@ public struct AuthMiddleware: HTTPMiddleware {
                 )
             }
         }
-        var response = try await next(request, context)
-        response.logAttributes["user"] = user.name
-        return response
+        return user
     }
 }

@@ -10,6 +10,8 @@ public struct APIRoute: Sendable {
     public var access: RouteAccess
     /// The handler.
     public var handler: HTTPHandler
+    /// Set for routes answered on the event-loop thread (cheap, never waiting); `handler` then wraps it.
+    public var inlineHandler: HTTPInlineHandler?
 
     /// Creates a route.
     public init(_ method: String, _ pattern: String, access: RouteAccess, handler: @escaping HTTPHandler) {
@@ -17,6 +19,16 @@ public struct APIRoute: Sendable {
         self.pattern = pattern
         self.access = access
         self.handler = handler
+        self.inlineHandler = nil
+    }
+
+    /// Creates a route answered on the event-loop thread: for fixed, cheap answers only (see `HTTPInlineHandler`).
+    public init(_ method: String, _ pattern: String, access: RouteAccess, inline: @escaping HTTPInlineHandler) {
+        self.method = method
+        self.pattern = pattern
+        self.access = access
+        self.handler = { request, context in try inline(request, context) }
+        self.inlineHandler = inline
     }
 }
 
@@ -48,7 +60,11 @@ public struct RouteTable: Sendable {
     public func makeRouter() -> Router {
         var router = Router()
         for route in routes {
-            router.add(route.method, route.pattern, route.handler)
+            if let inline = route.inlineHandler {
+                router.add(route.method, route.pattern, inline: inline)
+            } else {
+                router.add(route.method, route.pattern, route.handler)
+            }
         }
         return router
     }

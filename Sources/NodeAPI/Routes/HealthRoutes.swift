@@ -22,11 +22,13 @@ public struct HealthRoutes: Sendable {
 
     /// The route table rows.
     public var routes: [APIRoute] {
-        let alive: HTTPHandler = { _, _ in .text("ok") }
+        // Liveness is answered on the loop thread: a probe must stay cheap, and answering it there also proves
+        // the loop itself is responsive.
+        let alive: HTTPInlineHandler = { _, _ in .text("ok") }
         let checks = self.checks
         return [
-            APIRoute("GET", "/healthz", access: .publicAccess, handler: alive),
-            APIRoute("GET", "/livez", access: .publicAccess, handler: alive),
+            APIRoute("GET", "/healthz", access: .publicAccess, inline: alive),
+            APIRoute("GET", "/livez", access: .publicAccess, inline: alive),
             APIRoute("GET", "/readyz", access: .publicAccess) { _, _ in
                 var failures: [String] = []
                 for check in checks {
