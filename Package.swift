@@ -132,6 +132,8 @@ let package = Package(
         .target(
             name: "NodeAPI",
             dependencies: [
+                "NodeStats",
+                "NodeMetrics",
                 "EventHTTP",
                 "StreamBridge",
                 "KubeTypes",

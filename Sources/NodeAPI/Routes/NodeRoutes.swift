@@ -10,5 +10,6 @@ public enum NodeRoutes {
             + LogRoutes(containers: services.containers, runtime: services.containerRuntime).routes
             + ExecRoutes(containers: services.containers, runtime: services.containerRuntime,
                          upgradeHandler: services.execUpgrade).routes
+            + ObservabilityRoutes(services: services.observability).routes
     }
 }

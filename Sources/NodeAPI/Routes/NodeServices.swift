@@ -19,6 +19,9 @@ public struct NodeServices: Sendable {
     /// Serves `POST /exec/...` requests that carry `Upgrade: websocket` (interactive exec); without it they get 400.
     public var execUpgrade: ExecUpgradeHandler?
 
+    /// Stats, metrics, `/spec` and `/configz`.
+    public var observability: NodeObservability?
+
     /// A node with the pod API and the given readiness checks; other services are added by setting their fields.
     public init(readiness: [any ReadinessCheck], pods: PodService) {
         self.readiness = readiness
