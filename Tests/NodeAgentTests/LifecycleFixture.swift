@@ -2,6 +2,7 @@ import CRI
 import Foundation
 import KubeTypes
 import Logging
+import Synchronization
 import TestSupport
 import Testing
 
@@ -45,6 +46,7 @@ final class LifecycleBed: Sendable {
     /// whether `body` threw or not.
     static func with(
         _ name: String, backoffBase: Duration = .seconds(1), imagePullBackoffBase: Duration = .seconds(1),
+        probeObserver: (any ProbeObserver)? = nil,
         _ body: (LifecycleBed) async throws -> Void
     ) async throws {
         let testRuntime = try await TestRuntime.shared()
@@ -54,7 +56,8 @@ final class LifecycleBed: Sendable {
         let configuration = PodManagerConfiguration(
             nodeName: "test-node", rootDirectory: root, relistPeriod: .milliseconds(200), backoffBase: backoffBase,
             backoffMax: backoffBase * 30, imagePullBackoffBase: imagePullBackoffBase,
-            imagePullBackoffMax: imagePullBackoffBase * 30, hostIP: "127.0.0.1", ownerLabels: scope.labels)
+            imagePullBackoffMax: imagePullBackoffBase * 30, hostIP: "127.0.0.1", ownerLabels: scope.labels,
+            probeObserver: probeObserver)
         let store = try await ObjectStore<Pod>(directory: InMemoryPersistence(), logger: logger)
         let bed = LifecycleBed(testRuntime: testRuntime, client: client, scope: scope, store: store,
                                configuration: configuration)
@@ -182,4 +185,72 @@ extension Pod {
     func condition(_ type: PodConditionType) -> PodCondition? { status.conditions?.first { $0.type == type } }
     func container(_ name: String) -> ContainerStatus? { status.containerStatuses?.first { $0.name == name } }
     func initContainer(_ name: String) -> ContainerStatus? { status.initContainerStatuses?.first { $0.name == name } }
+}
+
+// MARK: - Probes and hooks
+/// Helpers the probe and hook tests share on top of `LifecycleBed`.
+extension LifecycleBed {
+    /// The pod's events.
+    func events(_ pod: Pod) -> [Event] { events.events(podUID: pod.metadata.uid) }
+
+    /// Polls the recorder until an event with `reason` (and `containing` in its message) exists.
+    @discardableResult
+    func waitForEvent(_ pod: Pod, reason: String, containing text: String = "", timeout: Duration = .seconds(30)) async throws -> Event {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let event = events(pod).first(where: { $0.reason == reason && ($0.message ?? "").contains(text) }) {
+                return event
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let seen = events(pod).map { "\($0.reason ?? ""): \($0.message ?? "")" }.joined(separator: " | ")
+        throw LifecycleTestError(message: "no \(reason) event containing \"\(text)\"; events: \(seen)")
+    }
+
+    /// The host directory of an emptyDir volume of the pod.
+    func emptyDir(_ pod: Pod, _ volume: String) -> String {
+        "\(configuration.rootDirectory)/pods/\(pod.metadata.uid ?? "")/volumes/kubernetes.io~empty-dir/\(volume)"
+    }
+
+    /// Runs `command` in the container's current instance (as a test's hand inside the container).
+    func exec(_ pod: Pod, container: String, _ command: [String]) async throws {
+        let current = try #require(await store.get(pod.objectKey)?.container(container)?.containerID)
+        let id = String(current.dropFirst("containerd://".count))
+        let result = try await client.execSync(id: id, command: command, timeout: .seconds(10))
+        #expect(result.exitCode == 0, "exec \(command): \(result.stderrText)")
+    }
+
+    /// A busybox container running `script`, with probes and ports.
+    func probed(
+        _ name: String, _ script: String, liveness: Probe? = nil, readiness: Probe? = nil, startup: Probe? = nil,
+        ports: [ContainerPort]? = nil, lifecycle: Lifecycle? = nil
+    ) -> Container {
+        var container = shell(name, script)
+        container.livenessProbe = liveness
+        container.readinessProbe = readiness
+        container.startupProbe = startup
+        container.ports = ports
+        container.lifecycle = lifecycle
+        return container
+    }
+}
+
+/// A probe with an exec handler and fast timing.
+func execProbe(_ command: String, period: Int32 = 1, failureThreshold: Int32 = 1, initialDelay: Int32? = nil,
+               timeout: Int32? = nil, grace: Int64? = nil) -> Probe {
+    Probe(exec: ExecAction(command: ["sh", "-c", command]), initialDelaySeconds: initialDelay, timeoutSeconds: timeout,
+          periodSeconds: period, failureThreshold: failureThreshold, terminationGracePeriodSeconds: grace)
+}
+
+/// A busybox `nc -l` loop answering every request with `response` and appending each request to `file`.
+func ncServer(port: Int, response: String, file: String) -> String {
+    let escaped = response.replacingOccurrences(of: "\r\n", with: "\\r\\n")
+    return "while true; do printf '\(escaped)' | nc -l -p \(port) >> \(file); done"
+}
+
+/// Keeps every probe observation, for assertions on the metrics seam.
+final class RecordingProbeObserver: ProbeObserver {
+    private let observations = Mutex<[ProbeObservation]>([])
+    func observe(_ observation: ProbeObservation) { observations.withLock { $0.append(observation) } }
+    var all: [ProbeObservation] { observations.withLock { $0 } }
 }

@@ -56,8 +56,13 @@ enum PodActionPlanner {
         }
     }
 
+    /// The actions when no probe has failed.
+    static func compute(pod: Pod, view: PodRuntimeView) -> PodActions {
+        computeActions(pod: pod, view: view, unhealthy: [:])
+    }
+
     /// `unhealthy`: container ids whose liveness or startup probe has failed, with the probe that failed.
-    static func compute(pod: Pod, view: PodRuntimeView, unhealthy: [String: ProbeKind] = [:]) -> PodActions {
+    static func computeActions(pod: Pod, view: PodRuntimeView, unhealthy: [String: ProbeKind]) -> PodActions {
         var actions = PodActions()
         let policy = pod.spec.restartPolicy ?? .always
         let initContainers = pod.spec.initContainers ?? []

@@ -175,7 +175,7 @@ actor PodWorker {
         }
         if try await enforceActiveDeadline(view) { return }
 
-        let actions = PodActionPlanner.compute(pod: pod, view: view, unhealthy: unhealthyContainers())
+        let actions = PodActionPlanner.computeActions(pod: pod, view: view, unhealthy: unhealthyContainers())
         var changed = false
         if !actions.unhealthyContainers.isEmpty {
             await killUnhealthy(actions.unhealthyContainers, view: view)
