@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftlet-bench",
         abstract: "Swiftlet benchmarks; each prints a markdown table with its baseline from the same run.",
-        subcommands: [CRIFloor.self]
+        subcommands: [CRIFloor.self, ExecFloor.self]
     )
 
     struct CRIFloor: AsyncParsableCommand {
