@@ -115,7 +115,7 @@ public final class StatsCollector: Sendable {
         let nowNanos = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
         let host = HostSampler(cgroup: configuration.cgroup, boot: boot, machine: machine)
         let rootfsPath = configuration.rootDirectory
-        let runtimePID = configuration.runtimePID()
+        let runtimePID = await configuration.runtimePID()
 
         return state.withLock { state -> StatsSnapshot in
             var rates = state.rates

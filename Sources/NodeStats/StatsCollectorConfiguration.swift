@@ -13,13 +13,13 @@ public struct StatsCollectorConfiguration: Sendable {
     /// The cgroup v1 hierarchies.
     public var cgroup: CgroupV1
     /// The container runtime's pid (for the `runtime` system container), nil when unknown.
-    public var runtimePID: @Sendable () -> Int32?
+    public var runtimePID: @Sendable () async -> Int32?
 
     /// Creates a configuration.
     public init(
         nodeName: String, rootDirectory: String, housekeepingInterval: Duration = .seconds(10),
         ownerLabels: [String: String] = ["swiftlet.io/managed": "true"], cgroup: CgroupV1 = CgroupV1(),
-        runtimePID: @escaping @Sendable () -> Int32? = { nil }
+        runtimePID: @escaping @Sendable () async -> Int32? = { nil }
     ) {
         self.nodeName = nodeName
         self.rootDirectory = rootDirectory

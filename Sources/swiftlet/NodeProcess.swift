@@ -39,9 +39,13 @@ struct NodeProcess {
         }
         let events = EventRecorder(nodeName: nodeName, logger: logger)
         let runtime = try RuntimeConnection.open(settings: settings, rootDirectory: rootDirectory, logger: logger)
+        // Stats cache, metrics and their hooks; the engine gets the instrumented runtime and the probe observer.
+        let observability = try ObservabilityWiring(
+            settings: settings, nodeName: nodeName, rootDirectory: rootDirectory, runtime: runtime, store: store, logger: logger)
         let podManager = PodManager(
-            runtime: runtime.client, store: store, events: events,
-            configuration: PodManagerConfiguration(nodeName: nodeName, rootDirectory: rootDirectory, relistPeriod: try settings.relistPeriod),
+            runtime: observability.instrumentedRuntime, store: store, events: events,
+            configuration: PodManagerConfiguration(nodeName: nodeName, rootDirectory: rootDirectory, relistPeriod: try settings.relistPeriod,
+                                                   probeObserver: observability.probeMetrics),
             logger: logger)
         let reserved = try settings.systemReservedAmounts
         let pods = PodService(
@@ -78,6 +82,8 @@ struct NodeProcess {
         var services = NodeServices(readiness: [runtime.readinessCheck], pods: pods)
         services.containers = RuntimeContainerLocator(pods: pods, runtime: runtime.client)
         services.containerRuntime = runtime.client
+        services.observability = observability.services
+        let observabilityStartup = observability.start(runtime: runtime)
         let table = RouteTable(NodeRoutes.all(services))
         var configuration = HTTPServerConfiguration()
         configuration.address = settings.address ?? "0.0.0.0"
@@ -89,7 +95,7 @@ struct NodeProcess {
             authenticator: RequestAuthenticator(tokens: security.tokens),
             policy: policy, table: table, nodeName: nodeName
         )
-        let server = HTTPServer(configuration: configuration, router: table.makeRouter(), middleware: [auth], logger: logger)
+        let server = HTTPServer(configuration: configuration, router: table.makeRouter(), middleware: [observability.httpMetrics, auth], logger: logger)
         let signals = SignalWatcher()
         try server.start()
         for note in security.notes { logger.notice("\(note)") }
@@ -106,6 +112,7 @@ struct NodeProcess {
         engineStartup.cancel()
         logRotation.cancel()
         await staticPods?.stop()
+        await observability.stop(observabilityStartup)
         await podManager.stop()
         await runtime.close()
         logger.notice("stopped")

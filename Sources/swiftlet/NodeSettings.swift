@@ -41,6 +41,8 @@ struct NodeSettings: Codable, Equatable, Sendable {
     var containerLogMaxFiles: Int?
     /// How often container logs are checked for rotation (kubelet's `containerLogMonitorInterval`), such as `10s`.
     var containerLogMonitorIntervalText: String?
+    /// How often the stats cache is refreshed (kubelet's `--housekeeping-interval`), such as `10s`.
+    var housekeepingIntervalText: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case address, port, tlsCertFile, tlsPrivateKeyFile
@@ -57,6 +59,7 @@ struct NodeSettings: Codable, Equatable, Sendable {
         case systemReserved
         case containerLogMaxSize, containerLogMaxFiles
         case containerLogMonitorIntervalText = "containerLogMonitorInterval"
+        case housekeepingIntervalText = "housekeepingInterval"
     }
 
     /// The relist period, parsed; one second when unset.
@@ -90,6 +93,18 @@ struct NodeSettings: Codable, Equatable, Sendable {
     /// How often container logs are checked for rotation; 10 seconds (kubelet's default) when unset.
     var containerLogMonitorInterval: Duration {
         get throws { try containerLogMonitorIntervalText.map(GoDuration.parse) ?? .seconds(10) }
+    }
+
+    /// How often the stats cache is refreshed; 10 seconds (kubelet's default) when unset. At least 1 second, so a
+    /// typo cannot turn housekeeping into a busy loop against the runtime.
+    var housekeepingInterval: Duration {
+        get throws {
+            let interval = try housekeepingIntervalText.map(GoDuration.parse) ?? .seconds(10)
+            guard interval >= .seconds(1) else {
+                throw ContainerLogSettingError(description: "--housekeeping-interval \(housekeepingIntervalText ?? "") must be at least 1s")
+            }
+            return interval
+        }
     }
 
     /// `--system-reserved` as millicores and bytes, validated: only `cpu` and `memory` are understood.
@@ -126,7 +141,8 @@ struct NodeSettings: Codable, Equatable, Sendable {
             systemReserved: other.systemReserved ?? systemReserved,
             containerLogMaxSize: other.containerLogMaxSize ?? containerLogMaxSize,
             containerLogMaxFiles: other.containerLogMaxFiles ?? containerLogMaxFiles,
-            containerLogMonitorIntervalText: other.containerLogMonitorIntervalText ?? containerLogMonitorIntervalText
+            containerLogMonitorIntervalText: other.containerLogMonitorIntervalText ?? containerLogMonitorIntervalText,
+            housekeepingIntervalText: other.housekeepingIntervalText ?? housekeepingIntervalText
         )
     }
 
@@ -148,7 +164,8 @@ struct NodeSettings: Codable, Equatable, Sendable {
         fileCheckFrequencyText: "20s",
         containerLogMaxSize: "10Mi",
         containerLogMaxFiles: 5,
-        containerLogMonitorIntervalText: "10s"
+        containerLogMonitorIntervalText: "10s",
+        housekeepingIntervalText: "10s"
     )
 }
 

@@ -82,6 +82,9 @@ struct SwiftletCommand: AsyncParsableCommand {
     @Option(name: .customLong("container-log-monitor-interval"), help: "How often container logs are checked for rotation, e.g. 10s. Default 10s.")
     var containerLogMonitorInterval: String?
 
+    @Option(name: .customLong("housekeeping-interval"), help: "How often the stats cache behind /stats/summary and /metrics/cadvisor is refreshed, e.g. 10s. Default 10s, at least 1s.")
+    var housekeepingInterval: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default info.")
     var logLevel: String?
 
@@ -101,7 +104,8 @@ struct SwiftletCommand: AsyncParsableCommand {
             systemReserved: try SystemReserved.parseFlag(systemReserved),
             containerLogMaxSize: containerLogMaxSize,
             containerLogMaxFiles: containerLogMaxFiles,
-            containerLogMonitorIntervalText: containerLogMonitorInterval
+            containerLogMonitorIntervalText: containerLogMonitorInterval,
+            housekeepingIntervalText: housekeepingInterval
         )
         }
     }
@@ -127,6 +131,7 @@ struct SwiftletCommand: AsyncParsableCommand {
             _ = try settings.systemReservedAmounts
             _ = try settings.containerLogMaxSizeBytes
             _ = try settings.containerLogMonitorInterval
+            _ = try settings.housekeepingInterval
             if let files = settings.containerLogMaxFiles, files < 2 {
                 throw ContainerLogSettingError(description: "--container-log-max-files \(files) must be at least 2")
             }
