@@ -53,28 +53,9 @@ struct CRIFloorBenchmark {
 
     /// RunPodSandbox + CreateContainer + StartContainer; returns milliseconds, then removes the pod (not timed).
     private func startPod(_ runtime: GRPCContainerRuntime, name: String, hostNetwork: Bool, root: String) async throws -> Double {
-        var sandbox = Runtime_V1_PodSandboxConfig()
-        sandbox.metadata.name = name
-        sandbox.metadata.namespace = "bench"
-        sandbox.metadata.uid = "bench-\(getpid())-\(name)"
-        sandbox.logDirectory = "\(root)/logs/\(name)"
-        if !hostNetwork { sandbox.hostname = name }
-        sandbox.linux.securityContext.namespaceOptions.network = hostNetwork ? .node : .pod
-        var container = Runtime_V1_ContainerConfig()
-        container.metadata.name = "app"
-        container.image.image = image
-        container.command = ["sleep", "3600"]
-        container.logPath = "app.log"
-        let clock = ContinuousClock()
-        let started = clock.now
-        let sandboxID = try await runtime.runPodSandbox(sandbox, runtimeHandler: "")
-        let containerID = try await runtime.createContainer(sandboxID: sandboxID, config: container, sandboxConfig: sandbox)
-        try await runtime.startContainer(id: containerID)
-        let elapsed = clock.now - started
-        try await runtime.stopContainer(id: containerID, timeout: 0)
-        try await runtime.stopPodSandbox(id: sandboxID)
-        try await runtime.removePodSandbox(id: sandboxID)
-        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let pod = try await CRIFloorPod.start(runtime, name: name, hostNetwork: hostNetwork, image: image, logRoot: root + "/logs")
+        try await pod.remove(runtime)
+        return pod.milliseconds
     }
 
     /// `ctr run --rm` of the same image with host networking, through the same containerd.
