@@ -164,6 +164,8 @@ let package = Package(
             dependencies: [
                 "CRI",
                 "ManagedRuntime",
+                // OpenSSL, for the benchmark's keep-alive HTTPS client.
+                "CLibevent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
