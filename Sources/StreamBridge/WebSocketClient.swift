@@ -141,6 +141,15 @@ public final class WebSocketClient: Sendable {
         }
     }
 
+    /// Asks for the close handshake without waiting for it (for owners that are going away).
+    public func requestClose(code: UInt16 = 1000, reason: String = "") {
+        shared.withLock { state in
+            guard !state.ended, state.closeRequest == nil else { return }
+            state.closeRequest = (code, reason)
+            signal()
+        }
+    }
+
     /// The code of the server's Close frame, once one arrived.
     public var peerCloseCode: UInt16? { shared.withLock { $0.peerCloseCode } }
 

@@ -18,6 +18,6 @@ import Testing
 
     @Test func acceptKeyMatchesRFC6455Example() {
         // RFC 6455 §1.3's worked example.
-        #expect(ClientHandshake.acceptKey(for: "dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBNTxhfmlbiYH+xmmbYFEo=")
+        #expect(ClientHandshake.acceptKey(for: "dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
     }
 }
