@@ -22,7 +22,7 @@ final class PodmanPeer: @unchecked Sendable {
             let sentAt = try connection.send(method: "POST", path: "/v4.0.0/libpod/play/kube", token: nil,
                                              body: Array(body.utf8), contentType: "application/x-yaml")
             let played = try connection.readResponse()
-            defer { _ = try? connection.request(method: "DELETE", path: "/v4.0.0/libpod/pods/\(name)?force=true", token: nil) }
+            defer { Self.remove(name, on: connection) }
             guard played.status == 200 else {
                 throw BenchmarkError(message: "play/kube answered \(played.status): \(played.text.prefix(300))")
             }
@@ -39,6 +39,22 @@ final class PodmanPeer: @unchecked Sendable {
             }
             throw BenchmarkError(message: "podman pod \(name) not running within 30 s")
         }
+    }
+
+    /// Kill, wait for podman's cleanup, then delete: a forced delete of a running pod waits about 10 s here (the
+    /// stop timeout is not honoured), while this takes a few hundred milliseconds. Bounded at 15 s of polling.
+    static func remove(_ name: String, on connection: HTTPSConnection) {
+        _ = try? connection.request(method: "POST", path: "/v4.0.0/libpod/pods/\(name)/kill?signal=SIGKILL", token: nil)
+        let deadline = monotonicNanos() + 15_000_000_000
+        while monotonicNanos() < deadline {
+            guard let inspect = try? connection.request(method: "GET", path: "/v4.0.0/libpod/pods/\(name)/json", token: nil),
+                  inspect.status == 200,
+                  let object = try? JSONSerialization.jsonObject(with: Data(inspect.body)) as? [String: Any] else { break }
+            let containers = object["Containers"] as? [[String: Any]] ?? []
+            if !containers.contains(where: { ($0["State"] as? String)?.lowercased() == "running" }) { break }
+            usleep(20_000)
+        }
+        _ = try? connection.request(method: "DELETE", path: "/v4.0.0/libpod/pods/\(name)?force=true", token: nil)
     }
 
     /// The pod is Running and so is every container in it (the infra one included).
