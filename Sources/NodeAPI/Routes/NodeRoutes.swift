@@ -11,5 +11,7 @@ public enum NodeRoutes {
             + ExecRoutes(containers: services.containers, runtime: services.containerRuntime,
                          upgradeHandler: services.execUpgrade).routes
             + ObservabilityRoutes(services: services.observability).routes
+            + StreamRoutes(pods: services.pods, containers: services.containers, runtime: services.containerRuntime,
+                           streaming: services.streaming).routes
     }
 }

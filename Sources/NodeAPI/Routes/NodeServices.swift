@@ -1,5 +1,6 @@
 import CRI
 import NodeAgent
+import StreamBridge
 
 /// What the route handlers need from the rest of the node, gathered in one value so that adding a service does not
 /// change every caller of `NodeRoutes.all`.
@@ -21,6 +22,8 @@ public struct NodeServices: Sendable {
 
     /// Stats, metrics, `/spec` and `/configz`.
     public var observability: NodeObservability?
+    /// Interactive exec, attach and port-forward over WebSocket (`StreamRoutes`).
+    public var streaming: StreamingService?
 
     /// A node with the pod API and the given readiness checks; other services are added by setting their fields.
     public init(readiness: [any ReadinessCheck], pods: PodService) {
