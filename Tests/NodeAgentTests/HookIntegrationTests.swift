@@ -73,19 +73,30 @@ struct HookIntegrationTests {
     @Test("preStop time comes out of the grace period StopContainer gets")
     func preStopTimeFromGrace() async throws {
         try await LifecycleBed.with("prestopgrace") { bed in
-            // sh as PID 1 ignores SIGTERM: StopContainer waits out whatever grace is left after the 2 s hook.
-            let pod = try await bed.submit(bed.makePod("grace", containers: [bed.probed(
-                "app", "while true; do sleep 0.1; done",
-                lifecycle: Lifecycle(preStop: LifecycleHandler(sleep: SleepAction(seconds: 2))))]))
+            let marks = bed.configuration.rootDirectory + "/marks-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: marks, withIntermediateDirectories: true)
+            // sh as PID 1 ignores SIGTERM: StopContainer waits out whatever grace is left after the 2 s hook. The
+            // container touches `alive` until it dies; the hook touches `hook` when it starts.
+            let hook = LifecycleHandler(exec: ExecAction(command: ["sh", "-c", "touch /marks/hook; sleep 2"]))
+            var pod = bed.makePod("grace", containers: [bed.probed(
+                "app", "while true; do touch /marks/alive; sleep 0.1; done", lifecycle: Lifecycle(preStop: hook))],
+                volumes: [Volume(name: "marks", hostPath: HostPathVolumeSource(path: marks, type: "Directory"))])
+            pod = try await bed.submit(pod.withMount("marks", at: "/marks"))
             try await bed.waitFor(pod, "Running") { $0.status.phase == .running }
-            let started = ContinuousClock.now
             try await bed.requestDeletion(pod, grace: 4)
             try await bed.waitGone(pod)
-            let took = ContinuousClock.now - started
-            // 2 s of hook + the 2 s left for the stop signal; 6 s would mean the hook's time was added.
-            #expect(took > .milliseconds(3500), "deletion took \(took)")
-            #expect(took < .milliseconds(5500), "deletion took \(took)")
+            let hookStarted = try Self.modificationTime(marks + "/hook")
+            let died = try Self.modificationTime(marks + "/alive")
+            let lived = died.timeIntervalSince(hookStarted)
+            // 4 s of grace in all, the hook's 2 s included; 6 s would mean the hook's time was added to it.
+            #expect(lived > 3.3, "the container lived \(lived) s after the hook started")
+            #expect(lived < 5.0, "the container lived \(lived) s after the hook started")
         }
+    }
+
+    static func modificationTime(_ path: String) throws -> Date {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return try #require(attributes[.modificationDate] as? Date, "no mtime for \(path)")
     }
 
     @Test("preStop httpGet reaches the container before it stops")

@@ -198,7 +198,8 @@ extension LifecycleBed {
     func waitForEvent(_ pod: Pod, reason: String, containing text: String = "", timeout: Duration = .seconds(30)) async throws -> Event {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let event = events(pod).first(where: { $0.reason == reason && ($0.message ?? "").contains(text) }) {
+            // `"x".contains("")` is false, so an empty `text` is checked apart.
+            if let event = events(pod).first(where: { $0.reason == reason && (text.isEmpty || ($0.message ?? "").contains(text)) }) {
                 return event
             }
             try await Task.sleep(for: .milliseconds(50))
