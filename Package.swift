@@ -202,6 +202,13 @@ let package = Package(
             name: "NodeAPITests",
             dependencies: ["NodeAPI", "EventHTTP", "KubeTypes", "NodeAgent", "TestSupport", .product(name: "Yams", package: "Yams")]
         ),
+        .testTarget(
+            name: "NodeMetricsTests",
+            dependencies: [
+                "NodeMetrics", "NodeStats", "NodeAPI", "NodeAgent", "EventHTTP", "KubeTypes", "CRI", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
