@@ -18,6 +18,8 @@ packages=(
   libxml2-dev libncurses-dev libz3-dev tzdata unzip zlib1g-dev
   # test tooling (the OpenAPI validator is a PyPI package installed with pip)
   python3-pip
+  # promtool and a real Prometheus for the metrics endpoints' ecosystem tests
+  prometheus
 )
 
 missing=()
