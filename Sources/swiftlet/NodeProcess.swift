@@ -6,6 +6,7 @@ import KubeTypes
 import ManagedRuntime
 import NodeAgent
 import NodeAPI
+import StreamBridge
 
 /// The running node: security material, the container runtime, the API server, and an orderly shutdown.
 struct NodeProcess {
@@ -83,6 +84,14 @@ struct NodeProcess {
         services.containers = RuntimeContainerLocator(pods: pods, runtime: runtime.client)
         services.containerRuntime = runtime.client
         services.observability = observability.services
+        let streaming = StreamingService(
+            runtime: runtime.client,
+            configuration: StreamingConfiguration(idleTimeout: try settings.streamingConnectionIdleTimeout),
+            logger: logger)
+        services.streaming = streaming
+        // POST /exec with an Upgrade header reaches the one-shot exec route first; it hands the request over.
+        services.execUpgrade = StreamRoutes(pods: pods, containers: services.containers, runtime: runtime.client,
+                                            streaming: streaming).execUpgradeHandler
         let observabilityStartup = observability.start(runtime: runtime)
         let table = RouteTable(NodeRoutes.all(services))
         var configuration = HTTPServerConfiguration()

@@ -43,6 +43,9 @@ struct NodeSettings: Codable, Equatable, Sendable {
     var containerLogMonitorIntervalText: String?
     /// How often the stats cache is refreshed (kubelet's `--housekeeping-interval`), such as `10s`.
     var housekeepingIntervalText: String?
+    /// How long an exec/attach/port-forward stream may go without traffic (kubelet's
+    /// `--streaming-connection-idle-timeout`), such as `4h`.
+    var streamingConnectionIdleTimeoutText: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case address, port, tlsCertFile, tlsPrivateKeyFile
@@ -58,6 +61,7 @@ struct NodeSettings: Codable, Equatable, Sendable {
         case fileCheckFrequencyText = "fileCheckFrequency"
         case systemReserved
         case containerLogMaxSize, containerLogMaxFiles
+        case streamingConnectionIdleTimeoutText = "streamingConnectionIdleTimeout"
         case containerLogMonitorIntervalText = "containerLogMonitorInterval"
         case housekeepingIntervalText = "housekeepingInterval"
     }
@@ -107,6 +111,17 @@ struct NodeSettings: Codable, Equatable, Sendable {
         }
     }
 
+    /// The idle timeout of interactive streams; 4 hours (kubelet's default) when unset, and more than zero.
+    var streamingConnectionIdleTimeout: Duration {
+        get throws {
+            let timeout = try streamingConnectionIdleTimeoutText.map(GoDuration.parse) ?? .seconds(4 * 3600)
+            guard timeout > .zero else {
+                throw ContainerLogSettingError(description: "--streaming-connection-idle-timeout \(streamingConnectionIdleTimeoutText ?? "") must be more than 0")
+            }
+            return timeout
+        }
+    }
+
     /// `--system-reserved` as millicores and bytes, validated: only `cpu` and `memory` are understood.
     var systemReservedAmounts: (cpuMillis: Int64, memoryBytes: Int64) {
         get throws { try SystemReserved.parse(systemReserved ?? [:]) }
@@ -142,7 +157,8 @@ struct NodeSettings: Codable, Equatable, Sendable {
             containerLogMaxSize: other.containerLogMaxSize ?? containerLogMaxSize,
             containerLogMaxFiles: other.containerLogMaxFiles ?? containerLogMaxFiles,
             containerLogMonitorIntervalText: other.containerLogMonitorIntervalText ?? containerLogMonitorIntervalText,
-            housekeepingIntervalText: other.housekeepingIntervalText ?? housekeepingIntervalText
+            housekeepingIntervalText: other.housekeepingIntervalText ?? housekeepingIntervalText,
+            streamingConnectionIdleTimeoutText: other.streamingConnectionIdleTimeoutText ?? streamingConnectionIdleTimeoutText
         )
     }
 
@@ -165,7 +181,8 @@ struct NodeSettings: Codable, Equatable, Sendable {
         containerLogMaxSize: "10Mi",
         containerLogMaxFiles: 5,
         containerLogMonitorIntervalText: "10s",
-        housekeepingIntervalText: "10s"
+        housekeepingIntervalText: "10s",
+        streamingConnectionIdleTimeoutText: "4h"
     )
 }
 

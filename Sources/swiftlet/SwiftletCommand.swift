@@ -85,6 +85,9 @@ struct SwiftletCommand: AsyncParsableCommand {
     @Option(name: .customLong("housekeeping-interval"), help: "How often the stats cache behind /stats/summary and /metrics/cadvisor is refreshed, e.g. 10s. Default 10s, at least 1s.")
     var housekeepingInterval: String?
 
+    @Option(name: .customLong("streaming-connection-idle-timeout"), help: "Close an exec, attach or port-forward stream after this long without traffic, e.g. 30m. Default 4h.")
+    var streamingConnectionIdleTimeout: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default info.")
     var logLevel: String?
 
@@ -105,7 +108,8 @@ struct SwiftletCommand: AsyncParsableCommand {
             containerLogMaxSize: containerLogMaxSize,
             containerLogMaxFiles: containerLogMaxFiles,
             containerLogMonitorIntervalText: containerLogMonitorInterval,
-            housekeepingIntervalText: housekeepingInterval
+            housekeepingIntervalText: housekeepingInterval,
+            streamingConnectionIdleTimeoutText: streamingConnectionIdleTimeout
         )
         }
     }
@@ -132,6 +136,7 @@ struct SwiftletCommand: AsyncParsableCommand {
             _ = try settings.containerLogMaxSizeBytes
             _ = try settings.containerLogMonitorInterval
             _ = try settings.housekeepingInterval
+            _ = try settings.streamingConnectionIdleTimeout
             if let files = settings.containerLogMaxFiles, files < 2 {
                 throw ContainerLogSettingError(description: "--container-log-max-files \(files) must be at least 2")
             }
