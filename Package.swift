@@ -149,6 +149,7 @@ let package = Package(
             name: "swiftlet",
             dependencies: [
                 "NodeAPI",
+                "StreamBridge",
                 "NodeAgent",
                 "ManagedRuntime",
                 "EventHTTP",
@@ -200,7 +201,7 @@ let package = Package(
         .testTarget(name: "StreamBridgeTests", dependencies: ["StreamBridge", "EventHTTP", "CRI", "TestSupport"]),
         .testTarget(
             name: "NodeAPITests",
-            dependencies: ["NodeAPI", "EventHTTP", "KubeTypes", "NodeAgent", "TestSupport", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NodeAPI", "StreamBridge", "EventHTTP", "KubeTypes", "NodeAgent", "TestSupport", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(
             name: "NodeMetricsTests",
