@@ -130,13 +130,13 @@ import Testing
     @Test func followAcrossRotationEndsWhenTheContainerExits() async throws {
         try await RuntimeNode.with("logs-follow") { bed in
             let pod = try await bed.create("writer", restartPolicy: .never, containers: [
-                bed.shell("w", "i=1; while [ $i -le 150 ]; do echo line-$i; i=$((i+1)); usleep 20000; done"),
+                bed.shell("w", "i=1; while [ $i -le 200 ]; do echo line-$i; i=$((i+1)); usleep 30000; done"),
             ])
             try await bed.waitRunning(pod, "w")
             let path = bed.logsPath(pod, "w", "follow=true")
             let follower = Task { try await bed.admin("GET", path, extra: ["--no-buffer"]) }
             // Small files and room for all of them: every rotation keeps its lines (nothing pruned).
-            let manager = try ContainerLogManager(runtime: bed.client, maxSize: 1500, maxFiles: 12,
+            let manager = try ContainerLogManager(runtime: bed.client, maxSize: 1000, maxFiles: 24,
                                                   labelSelector: bed.scope.labels, logger: RuntimeNode.logger)
             var rotations = 0
             var exitedAt: ContinuousClock.Instant?
@@ -158,9 +158,19 @@ import Testing
             #expect(rotations >= 2, "the log was rotated while followed")
             #expect(reply.status == 200)
             #expect(reply.curlExit == 0, "the follow ended by itself")
-            #expect(reply.body == (1...150).map { "line-\($0)\n" }.joined())
+            #expect(reply.body == (1...200).map { "line-\($0)\n" }.joined())
             let exited = try #require(exitedAt)
             #expect(ended - exited < .seconds(10), "the follow ended soon after the container exited")
+            // Afterwards the same lines come back from the rotated files, the older ones gzipped by the rotator.
+            let target = try await RuntimeContainerLocator(pods: bed.pods, runtime: bed.client)
+                .locate(namespace: "default", pod: pod.metadata.name ?? "", container: "w", previous: false)
+            let directory = (target.logPath as NSString).deletingLastPathComponent
+            let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+            #expect(files.contains { $0.hasSuffix(".gz") }, "\(files)")
+            let reread = try await bed.admin("GET", bed.logsPath(pod, "w"))
+            #expect(reread.body == (1...200).map { "line-\($0)\n" }.joined())
+            let tail = try await bed.admin("GET", bed.logsPath(pod, "w", "tailLines=150"))
+            #expect(tail.body == (51...200).map { "line-\($0)\n" }.joined())
         }
     }
 
