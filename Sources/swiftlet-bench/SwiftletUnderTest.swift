@@ -30,7 +30,12 @@ final class SwiftletUnderTest: @unchecked Sendable {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        do {
+            try process.run()
+        } catch {
+            try? FileManager.default.removeItem(atPath: root)
+            throw BenchmarkError(message: "cannot start \(binary): \(error)")
+        }
     }
 
     var pid: Int32 { process.processIdentifier }
