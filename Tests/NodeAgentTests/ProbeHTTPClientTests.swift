@@ -1,0 +1,155 @@
+import CRI
+import Foundation
+import KubeTypes
+import Logging
+import Testing
+
+@testable import NodeAgent
+
+/// The httpGet mechanism against local servers: HTTPS with a self-signed certificate (not verified, as kubelet),
+/// same-host redirects followed, the body bound, the timeout.
+@Suite("httpGet client")
+struct ProbeHTTPClientTests {
+    /// A python HTTP server on 127.0.0.1: `/redirect` → 302 to `/ok`, `/ok` → 200, `/big` → 20 KiB, `/hang` never
+    /// answers within the test's timeouts, `/loop` redirects to itself.
+    static let serverScript = """
+        import http.server, sys, time
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path == '/redirect':
+                    self.send_response(302); self.send_header('Location', '/ok'); self.send_header('Content-Length', '0'); self.end_headers()
+                elif self.path == '/loop':
+                    self.send_response(301); self.send_header('Location', 'http://127.0.0.1:%d/loop' % self.server.server_port); self.send_header('Content-Length', '0'); self.end_headers()
+                elif self.path == '/ok':
+                    body = ('ok ' + self.headers.get('User-Agent', '')).encode()
+                    self.send_response(200); self.send_header('Content-Length', str(len(body))); self.end_headers(); self.wfile.write(body)
+                elif self.path == '/big':
+                    body = b'x' * 20480
+                    self.send_response(200); self.send_header('Content-Length', str(len(body))); self.end_headers(); self.wfile.write(body)
+                elif self.path == '/hang':
+                    time.sleep(4)
+                else:
+                    self.send_response(404); self.send_header('Content-Length', '0'); self.end_headers()
+            def log_message(self, *args): pass
+        server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
+        open(sys.argv[1], 'w').write(str(server.server_port))
+        server.serve_forever()
+        """
+
+    @Test("plain HTTP: same-host redirects followed, a redirect loop stops at 10, body bounded, timeout enforced")
+    func plainHTTP() async throws {
+        let directory = NSTemporaryDirectory() + "swiftlet-probe-http-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let script = directory + "/server.py"
+        try Self.serverScript.write(toFile: script, atomically: true, encoding: .utf8)
+        let server = try ChildProcess(["python3", script, directory + "/port"])
+        defer { server.stop() }
+        let port = try await Self.waitForPortFile(directory + "/port")
+        try await Self.withTarget { target in
+            func probe(_ path: String, timeout: Duration = .seconds(5)) async -> ProbeOutcome {
+                await HTTPGetProbe(action: HTTPGetAction(path: path, port: .int(Int32(port)), host: "127.0.0.1"))
+                    .run(target, timeout: timeout)
+            }
+            let redirected = await probe("/redirect")
+            #expect(redirected.kind == .success)
+            #expect(redirected.output == "ok kube-probe/\(HTTPRequestBuilder.kubernetesVersion)")
+            // Ten redirects followed, then the last 301 is the answer: success with a warning, as kubelet.
+            let loop = await probe("/loop")
+            #expect(loop.kind == .warning)
+            let big = try await HTTPProbeClient.get(
+                HTTPProbeRequest(scheme: "http", host: "127.0.0.1", port: port, path: "/big", headers: []), timeout: .seconds(5))
+            #expect(big.status == 200 && big.body.count == HTTPProbeClient.maxBodyBytes)
+            let missing = await probe("/missing")
+            #expect(missing == .failure("HTTP probe failed with statuscode: 404"))
+            let started = ContinuousClock.now
+            let hung = await probe("/hang", timeout: .seconds(1))
+            #expect(hung.kind == .failure && hung.output.contains("timeout"), "\(hung.output)")
+            #expect(ContinuousClock.now - started < .seconds(2))
+            let refused = await HTTPGetProbe(action: HTTPGetAction(port: 1, host: "127.0.0.1")).run(target, timeout: .seconds(2))
+            #expect(refused.kind == .failure && refused.output.hasPrefix("Get \"http://127.0.0.1:1/\": "), "\(refused.output)")
+        }
+    }
+
+    @Test("HTTPS with a self-signed certificate passes: certificates are not verified")
+    func httpsUnverified() async throws {
+        let directory = NSTemporaryDirectory() + "swiftlet-probe-https-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let keygen = try ChildProcess([
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=probe-test", "-days", "1",
+            "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem",
+        ])
+        try await keygen.waitForExit(timeout: .seconds(30))
+        let port = Int.random(in: 20000..<40000)
+        let server = try ChildProcess([
+            "openssl", "s_server", "-quiet", "-accept", "127.0.0.1:\(port)", "-www",
+            "-cert", directory + "/cert.pem", "-key", directory + "/key.pem",
+        ])
+        defer { server.stop() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while (try? await TCPSocketProbe.connect(host: "127.0.0.1", port: port, timeout: .seconds(1))) == nil {
+            #expect(ContinuousClock.now < deadline, "openssl s_server did not listen on \(port)")
+            if ContinuousClock.now >= deadline { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Self.withTarget { target in
+            let outcome = await HTTPGetProbe(action: HTTPGetAction(path: "/", port: .int(Int32(port)), host: "127.0.0.1", scheme: .https))
+                .run(target, timeout: .seconds(5))
+            #expect(outcome.kind == .success, "\(outcome.output)")
+            #expect(outcome.output.contains("s_server"))
+        }
+    }
+
+    // MARK: Helpers
+
+    /// A target whose runtime is never used (httpGet does not touch it).
+    static func withTarget(_ body: (ProbeTarget) async throws -> Void) async throws {
+        let runtime = try GRPCContainerRuntime(endpoint: "unix:///nonexistent/swiftlet-probe-tests.sock",
+                                               logger: Logger(label: "probe-tests"))
+        let target = ProbeTarget(runtime: runtime, containerID: "unused", container: Container(name: "app"), host: "127.0.0.1")
+        var failure: (any Error)?
+        do { try await body(target) } catch { failure = error }
+        await runtime.close()
+        if let failure { throw failure }
+    }
+
+    static func waitForPortFile(_ path: String) async throws -> Int {
+        let deadline = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8), let port = Int(text) { return port }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw LifecycleTestError(message: "the test server wrote no port to \(path)")
+    }
+}
+
+/// A child process of a test; `stop()` terminates it. Waiting polls instead of blocking a cooperative thread.
+final class ChildProcess: Sendable {
+    private let process: Process
+
+    init(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+    }
+
+    func waitForExit(timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                stop()
+                throw LifecycleTestError(message: "\(process.arguments ?? []) still running after \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+    }
+}
