@@ -198,7 +198,7 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
             ]
         ),
-        .testTarget(name: "StreamBridgeTests", dependencies: ["StreamBridge", "EventHTTP", "CRI", "TestSupport"]),
+        .testTarget(name: "StreamBridgeTests", dependencies: ["StreamBridge", "EventHTTP", "CRI", "ManagedRuntime", "TestSupport"]),
         .testTarget(
             name: "NodeAPITests",
             dependencies: ["NodeAPI", "StreamBridge", "EventHTTP", "KubeTypes", "NodeAgent", "TestSupport", .product(name: "Yams", package: "Yams")]
