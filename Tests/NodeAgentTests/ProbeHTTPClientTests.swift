@@ -124,14 +124,16 @@ struct ProbeHTTPClientTests {
     }
 }
 
-/// A child process of a test; `stop()` terminates it. Waiting polls instead of blocking a cooperative thread.
+/// A child process of a test, never alive longer than two minutes; `stop()` terminates it. Waiting polls instead of
+/// blocking a cooperative thread.
 final class ChildProcess: Sendable {
     private let process: Process
 
     init(_ arguments: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
+        // `timeout` ends the child even if this test process dies before `stop()`.
+        process.arguments = ["timeout", "120"] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -1,4 +1,5 @@
 import CRI
+import Foundation
 
 /// An exec probe: the command through CRI ExecSync; exit 0 is success, and a command that outlives the
 /// timeout fails (kubelet's ExecProbeTimeout behaviour).
@@ -10,7 +11,7 @@ struct ExecProbe: ProbeHandler {
         let started = ContinuousClock.now
         do {
             let result = try await target.runtime.execSync(id: target.containerID, command: command, timeout: timeout)
-            let output = result.stdoutText + result.stderrText
+            let output = Self.bounded(result.stdout + result.stderr)
             return result.exitCode == 0 ? .success(output) : .failure(output)
         } catch {
             if Self.isTimeout(error, elapsed: ContinuousClock.now - started, timeout: timeout) {
@@ -18,6 +19,13 @@ struct ExecProbe: ProbeHandler {
             }
             return .error("\(error)")
         }
+    }
+
+    /// kubelet keeps at most 10 KiB of an exec probe's output; it ends up in event messages.
+    static let maxOutputBytes = 10 * 1024
+
+    static func bounded(_ output: Data) -> String {
+        String(decoding: output.prefix(maxOutputBytes), as: UTF8.self)
     }
 
     /// containerd reports an exec past its timeout as an error whose text says so ("timeout 1s exceeded"); the
