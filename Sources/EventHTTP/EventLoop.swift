@@ -56,6 +56,9 @@ final class EventLoop: @unchecked Sendable {
     /// Runs the loop on a dedicated thread until `stop`; `onExit` runs on the loop thread after the loop ends.
     func start(name: String, onExit: @escaping @Sendable () -> Void) {
         let t = Thread { [self] in
+            // Foundation on Linux does not pass `Thread.name` to the kernel; without this the loop thread shows in
+            // `top -H` and /proc under the name of whatever thread created it. The kernel keeps 15 bytes.
+            _ = swiftlet_set_thread_name(name)
             event_base_loop(base, 0)
             onExit()
             // Final pass: jobs queued before the stop observe closed connections and resume their waiters.

@@ -136,7 +136,7 @@ struct ProtocolTests {
     }
 
     @Test func slowlorisIsCutOffWhileOthersAreServed() async throws {
-        let s = try TestServer.start(tls: true, router: protocolRouter()) { $0.headerTimeout = .milliseconds(1200) }
+        let s = try TestServer.start(tls: true, router: protocolRouter()) { $0.headerTimeout = .milliseconds(3000) }
         let port = s.port
         async let slow = python(["cmd": "slowloris", "port": port, "tls": true, "ca": SharedPKI.files.caCertificate, "timeout": 10])
         try await Task.sleep(for: .milliseconds(300))
@@ -144,11 +144,12 @@ struct ProtocolTests {
         let other = try await s.curl("/hello")
         let otherElapsed = ContinuousClock.now - started
         #expect(other.status == 0 && other.stdout == "hello")
-        #expect(otherElapsed < .milliseconds(800), "another client waited \(otherElapsed)")
+        // Served well before the stalled client's 3 s header timeout, with room for a busy machine's curl start.
+        #expect(otherElapsed < .milliseconds(2000), "another client waited \(otherElapsed)")
         let result = try await slow
         let elapsed = result["elapsed"] as? Double ?? 99
         #expect(result["closed"] as? Bool == true)
-        #expect(elapsed > 1.0 && elapsed < 3.0, "cut off after \(elapsed) s")
+        #expect(elapsed > 2.5 && elapsed < 6.0, "cut off after \(elapsed) s")
         #expect((result["response"] as? String)?.hasPrefix("HTTP/1.1 408") == true, "\(result)")
         await s.stop()
     }
@@ -232,5 +233,9 @@ struct InlinePathTests {
     }
 }
 
-/// The calling thread's name (a synchronous helper, because `Thread.current` is unavailable in async code).
-func currentThreadName() -> String { Thread.current.name ?? "" }
+/// The calling thread's name.
+/// Read from the kernel (`/proc/thread-self/comm`): Foundation's `Thread.current.name` does not report the name
+/// of a thread that libevent's loop runs on.
+func currentThreadName() -> String {
+    ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+}

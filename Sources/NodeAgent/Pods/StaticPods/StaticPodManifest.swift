@@ -41,6 +41,13 @@ enum StaticPodManifest {
         pod.metadata.annotations = annotations
         pod.spec.nodeName = nodeName
         pod.status = PodStatus()
+        // Validated here, not only when stored, so that an invalid edit is known before the running pod is replaced.
+        var defaulted = pod
+        PodDefaulting.apply(to: &defaulted, now: Time.now(), uid: uid)
+        let problems = PodValidation.validate(defaulted)
+        if !problems.isEmpty {
+            throw Problem(description: "Pod \"\(pod.metadata.name ?? "")\" is invalid: " + problems.map { "\($0)" }.joined(separator: ", "))
+        }
         return pod
     }
 }
