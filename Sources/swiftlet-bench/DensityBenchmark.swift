@@ -124,6 +124,9 @@ struct DensityBenchmark {
         }
         if let failure = session.watch.failure { errors.append("watch: \(failure)") }
 
+        let floor = try await floorBurst(session, count: pods)
+        errors += floor.errors
+
         let summary = LatencySummary(samples: latencies)
         print("### Density: \(pods) pods posted at once (\(hostNetwork ? "host" : "CNI") network, \(connections) connections, exec readiness + httpGet liveness probes every \(probePeriod) s)")
         print()
@@ -136,6 +139,8 @@ struct DensityBenchmark {
         print("| first DELETE → all gone from the API | \(format(deleteSeconds)) s |")
         print("| first DELETE → none left in containerd | \(format(cleanSeconds)) s (\(leftovers.sandboxes) sandboxes, \(leftovers.containers) containers left) |")
         print("| probed pods Ready / container restarts | \(probes.ready) / \(probes.restarts) |")
+        print("| CRI floor: \(pods) sandboxes + containers started at once, all running | \(format(floor.allSeconds)) s |")
+        print("| CRI floor burst per-pod p50 / p90 / p99 | \(format(floor.latency.p50)) / \(format(floor.latency.p90)) / \(format(floor.latency.p99)) ms |")
         print()
         print("### Overhead (\(format(cpu.swiftlet.seconds)) s window with \(latencies.count) probed pods running)")
         print()
@@ -158,6 +163,9 @@ struct DensityBenchmark {
         BenchResult.emit("density.leftover_containers", Double(leftovers.containers))
         BenchResult.emit("density.ready_pods", Double(probes.ready))
         BenchResult.emit("density.restarts", Double(probes.restarts))
+        BenchResult.emit("density.floor_all_running_s", floor.allSeconds)
+        BenchResult.emit("density.floor_start_p50_ms", floor.latency.p50)
+        BenchResult.emit("density.floor_start_p99_ms", floor.latency.p99)
         BenchResult.emit("overhead.rss_idle_mib", idleRSS)
         BenchResult.emit("overhead.rss_loaded_mib", loadedRSS)
         if let rssAfterHold { BenchResult.emit("overhead.rss_after_api_mib", rssAfterHold) }
@@ -191,6 +199,47 @@ struct DensityBenchmark {
             for try await part in group { results += part }
             return results.sorted { $0.0 < $1.0 }.map(\.1)
         }
+    }
+
+    /// The same burst straight through the CRI on the agent's containerd, after Swiftlet's pods are gone: `count`
+    /// sleeping pods started at once (RunPodSandbox + CreateContainer + StartContainer each), timed from the burst's
+    /// start, then removed. What containerd alone needs for a burst on this machine, for reading the goal.
+    private func floorBurst(_ session: BenchSession, count: Int) async throws -> (allSeconds: Double, latency: LatencySummary, errors: [String]) {
+        let runtime = session.runtime, image = options.image, hostNetwork = hostNetwork
+        let logRoot = session.swiftlet.root + "/bench-logs"
+        let start = monotonicNanos()
+        let outcomes = await withTaskGroup(of: Result<(CRIFloorPod, UInt64), BenchmarkError>.self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    do {
+                        let pod = try await CRIFloorPod.start(runtime, name: "floor-burst-\(index)", hostNetwork: hostNetwork, image: image, logRoot: logRoot)
+                        return .success((pod, monotonicNanos()))
+                    } catch {
+                        return .failure(BenchmarkError(message: "floor-burst-\(index): \(error)"))
+                    }
+                }
+            }
+            var outcomes: [Result<(CRIFloorPod, UInt64), BenchmarkError>] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        var latencies: [Double] = [], errors: [String] = [], pods: [CRIFloorPod] = []
+        for outcome in outcomes {
+            switch outcome {
+            case let .success((pod, runningAt)):
+                pods.append(pod)
+                latencies.append(elapsedMilliseconds(from: start, to: runningAt))
+            case let .failure(error):
+                errors.append(error.message)
+            }
+        }
+        let allSeconds = (latencies.max() ?? 0) / 1000
+        await withTaskGroup(of: Void.self) { group in
+            for pod in pods { group.addTask { try? await pod.remove(runtime) } }
+        }
+        let left = try await session.allSandboxes()
+        if left > 0 { errors.append("CRI floor burst left \(left) sandboxes") }
+        return (allSeconds, LatencySummary(samples: latencies), errors)
     }
 
     private struct CPUFigures {

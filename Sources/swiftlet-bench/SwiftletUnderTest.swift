@@ -88,11 +88,28 @@ final class SwiftletUnderTest: @unchecked Sendable {
             kill(containerd, SIGKILL)
         }
         if !keepRoot { BenchCleanup.removeTree(root) }
+        BenchCleanup.removeIdleBridge("swiftlet0")
     }
 }
 
 /// Removing what a managed containerd leaves under a root: overlay and shm mounts, network namespace mounts.
 enum BenchCleanup {
+    /// Deletes the managed containerd's CNI bridge when no interface is attached to it any more. The bridge keeps
+    /// the gateway address of the pod CIDR it was created for, and the CNI bridge plugin refuses a later network with
+    /// another CIDR on a bridge of the same name; an idle bridge carries no pod, so removing it disturbs nobody.
+    static func removeIdleBridge(_ name: String) {
+        guard FileManager.default.fileExists(atPath: "/sys/class/net/\(name)/bridge") else { return }
+        let attached = (try? FileManager.default.contentsOfDirectory(atPath: "/sys/class/net/\(name)/brif")) ?? []
+        guard attached.isEmpty else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/sbin/ip")
+        process.arguments = ["link", "delete", name]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return }
+        process.waitUntilExit()
+    }
+
     /// Unmounts everything mounted below `root` (deepest first), then removes the tree.
     static func removeTree(_ root: String) {
         let mounts = (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? ""

@@ -19,8 +19,7 @@ import TestSupport
         return try await offPool {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: bench)
-            // A pod network of its own, so a full benchmark run (10.251.0.0/24) on the same machine cannot collide.
-            process.arguments = arguments + ["--smoke", "--swiftlet", agent, "--pod-cidr", "10.251.9.0/24"]
+            process.arguments = arguments + ["--smoke", "--swiftlet", agent]
             let outputPath = NSTemporaryDirectory() + "swiftlet-bench-smoke-\(UUID().uuidString.prefix(8)).log"
             FileManager.default.createFile(atPath: outputPath, contents: nil)
             defer { try? FileManager.default.removeItem(atPath: outputPath) }

@@ -69,6 +69,8 @@ cleanup() {
     awk -v d="$root/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r m; do umount -l "$m"; done
     rm -rf "$root"
   done
+  # The managed containerd's CNI bridge, once no pod is attached to it (it keeps the benchmark's pod CIDR otherwise).
+  if [ -d /sys/class/net/swiftlet0/brif ] && [ -z "$(ls /sys/class/net/swiftlet0/brif)" ]; then ip link delete swiftlet0 2>/dev/null || true; fi
   [ "$started_registry" = 1 ] && bash deploy/testbed/down.sh >/dev/null 2>&1
   rm -rf "$work"
 }
