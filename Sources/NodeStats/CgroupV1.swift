@@ -80,6 +80,12 @@ public struct ContainerCgroupDetails: Sendable, Equatable {
 }
 
 extension CgroupV1 {
+    /// A process in the group at `path` (the first of `cgroup.procs`), nil when the group is empty or gone.
+    func firstProcess(path: String) -> Int32? {
+        KernelFiles.text(root + "/memory" + path + "/cgroup.procs")?
+            .split(separator: "\n").lazy.compactMap { Int32($0) }.first
+    }
+
     /// CPU time and memory of the group at `path` (a sandbox's pause container, for the pod totals).
     func groupUsage(path: String) -> (cpuNanoseconds: UInt64?, usage: UInt64?, workingSet: UInt64?, rss: UInt64?) {
         let cpu = KernelFiles.number(root + "/cpuacct" + path + "/cpuacct.usage")

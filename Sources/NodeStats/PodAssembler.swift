@@ -41,7 +41,11 @@ struct PodAssembler {
             let ref = PodReference(name: sandbox.metadata.name, namespace: sandbox.metadata.namespace, uid: sandbox.metadata.uid)
             var pod = PodSummary(podRef: ref, startTime: RFC3339Time.string(nanos: sandbox.createdAt))
             let sandboxStat = sandboxStatsByID[sandbox.id]
+            let pausePath = cgroup.containerPath(id: sandbox.id)
+            // containerd 1.6 cannot give sandbox stats without a cgroup parent, so the pod's network figures come
+            // from the pause process's own view of its network namespace when the runtime has none.
             let network = sandboxStat.flatMap { Self.network($0, time: time) }
+                ?? pausePath.flatMap { cgroup.firstProcess(path: $0) }.flatMap { Self.namespaceNetwork(pid: $0, time: time) }
             pod.network = network
             if let stat = sandboxStat, stat.linux.hasProcess, stat.linux.process.hasProcessCount {
                 pod.processStats = ProcessStats(processCount: stat.linux.process.processCount.value)
@@ -109,7 +113,7 @@ struct PodAssembler {
             }
 
             // The pause container's own group completes the pod totals.
-            if let pausePath = cgroup.containerPath(id: sandbox.id) {
+            if let pausePath {
                 let pause = cgroup.groupUsage(path: pausePath)
                 if let cpu = pause.cpuNanoseconds { podCPU = (podCPU ?? 0) + cpu }
                 if let usage = pause.usage {
@@ -192,6 +196,13 @@ struct PodAssembler {
             memory.availableBytes = limit > workingSet ? limit - workingSet : 0
         }
         return memory
+    }
+
+    /// `/proc/<pid>/net/dev` of a process inside the pod's network namespace, loopback left out.
+    private static func namespaceNetwork(pid: Int32, time: String) -> NetworkStats? {
+        guard let text = KernelFiles.text("/proc/\(pid)/net/dev") else { return nil }
+        let interfaces = KernelFiles.parseNetDev(text).filter { $0.name != "lo" }
+        return interfaces.isEmpty ? nil : NetworkStats(time: time, interfaces: interfaces)
     }
 
     private static func network(_ stats: Runtime_V1_PodSandboxStats, time: String) -> NetworkStats? {

@@ -15,6 +15,7 @@ public final class StatsCollector: Sendable {
         var snapshot: StatsSnapshot?
         var loop: Task<Void, Never>?
         var rates = CPURateTracker()
+        var sandboxStatsUnsupported = false
     }
 
     private let runtime: any ContainerRuntime
@@ -106,9 +107,22 @@ public final class StatsCollector: Sendable {
         let containerStats = await attempt("ListContainerStats") {
             try await runtime.listContainerStats(filter: containerStatsFilter)
         } ?? []
-        let sandboxStats = await attempt("ListPodSandboxStats") {
-            try await runtime.listPodSandboxStats(filter: sandboxStatsFilter)
-        } ?? []
+        // containerd 1.6 fails the whole ListPodSandboxStats when a sandbox has no cgroup parent ("cgroupPath is
+        // empty"), which is how Swiftlet runs pods; once seen, the call is skipped and the pod figures come from
+        // the containers and the pause container's cgroup instead.
+        var sandboxStats: [Runtime_V1_PodSandboxStats] = []
+        if !state.withLock({ $0.sandboxStatsUnsupported }) {
+            do {
+                sandboxStats = try await runtime.listPodSandboxStats(filter: sandboxStatsFilter)
+            } catch {
+                if "\(error)".contains("cgroupPath is empty") {
+                    state.withLock { $0.sandboxStatsUnsupported = true }
+                    logger.info("the runtime cannot report sandbox stats without a cgroup parent; pod totals come from container and pause cgroups")
+                } else {
+                    errors.append("ListPodSandboxStats: \(error)")
+                }
+            }
+        }
         let imageFs = await attempt("ImageFsInfo") { try await runtime.imageFsInfo() }
         let podList = await pods()
 

@@ -25,6 +25,7 @@ final class StatsBed: Sendable {
     let probeMetrics: ProbeMetrics
     let manager: PodManager
     let collector: StatsCollector
+    let podStarts: PodStartTracker
     let server: HTTPServer
     let directory: String
     let rootDirectory: String
@@ -57,7 +58,10 @@ final class StatsBed: Sendable {
         let configuration = PodManagerConfiguration(
             nodeName: "stats-node", rootDirectory: rootDirectory, relistPeriod: .milliseconds(200),
             ownerLabels: scope.labels, probeObserver: probeMetrics)
-        manager = PodManager(runtime: InstrumentedRuntime(client, metrics: kubeletMetrics), store: store,
+        let instrumented = InstrumentedRuntime(client, metrics: kubeletMetrics)
+        podStarts = PodStartTracker(store: store, metrics: kubeletMetrics,
+                                    pullSeconds: { instrumented.takePullSeconds(podUID: $0) }, logger: Self.logger)
+        manager = PodManager(runtime: instrumented, store: store,
                              events: EventRecorder(nodeName: "stats-node", logger: Self.logger),
                              configuration: configuration, logger: Self.logger)
 
@@ -97,10 +101,13 @@ final class StatsBed: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try await ObjectStore<Pod>(directory: InMemoryPersistence(), logger: logger)
         let bed = try StatsBed(testRuntime: testRuntime, scope: scope, client: client, store: store, directory: directory)
+        bed.podStarts.start()
+        bed.collector.start()
         await bed.manager.start()
         var failure: (any Error)?
         do { try await body(bed) } catch { failure = error }
         await bed.collector.stop()
+        bed.podStarts.stop()
         await bed.server.shutdown(gracePeriod: .seconds(2))
         await bed.manager.stop()
         _ = try? await testRuntime.cleanUp(scope)

@@ -54,7 +54,7 @@ import Testing
             #expect((summary.node.cpu?.usageNanoCores ?? 0) > 0)
             #expect((summary.node.memory?.workingSetBytes ?? 0) > 0)
             #expect((summary.node.fs?.capacityBytes ?? 0) > 0)
-            #expect((summary.node.runtime?.imageFs?.usedBytes ?? 0) > 0)
+            #expect((summary.node.runtime?.imageFs?.capacityBytes ?? 0) > 0)
             #expect((summary.node.rlimit?.maxpid ?? 0) > 0)
             let systemNames = Set(summary.node.systemContainers?.map(\.name) ?? [])
             #expect(systemNames == ["kubelet", "runtime"])
@@ -72,6 +72,7 @@ import Testing
             #expect(podCores > 0.5 && podCores < 1.25, "burn pod at \(podCores) cores")
             #expect((burnContainer.rootfs?.capacityBytes ?? 0) > 0)
             #expect(burnContainer.logs != nil)
+            #expect((burnPod.network?.interfaces.first?.name ?? "").isEmpty == false, "pod network missing")
             let holdContainer = try #require(holdPod.containers.first { $0.name == "hold" })
             let workingSet = holdContainer.memory?.workingSetBytes ?? 0
             #expect(workingSet >= 64 << 20 && workingSet < 200 << 20, "hold working set \(workingSet)")
@@ -141,7 +142,7 @@ import Testing
             let om = try await bed.get("/metrics/cadvisor", token: "token-metrics",
                                        accept: "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
             #expect(om.contentType == "application/openmetrics-text; version=1.0.0; charset=utf-8")
-            #expect(om.body.hasSuffix("# EOF"))
+            #expect(om.body.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("# EOF"))
             #expect(om.body.contains("# TYPE container_cpu_usage_seconds counter"))
 
             // /spec and /configz.
