@@ -112,7 +112,12 @@ final class StatsBed: Sendable {
         await bed.manager.stop()
         _ = try? await testRuntime.cleanUp(scope)
         unmountAll(under: directory)
-        try? FileManager.default.removeItem(atPath: directory)
+        if (try? FileManager.default.removeItem(atPath: directory)) == nil {
+            // A volume mounted while the engine was stopping: give it a moment, then unmount and remove again.
+            try? await Task.sleep(for: .seconds(1))
+            unmountAll(under: directory)
+            try? FileManager.default.removeItem(atPath: directory)
+        }
         await client.close()
         if let failure { throw failure }
     }
