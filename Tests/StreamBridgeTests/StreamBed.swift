@@ -14,23 +14,27 @@ final class StreamBed: Sendable {
     let scope: TestScope
     let service: StreamingService
     let server: HTTPServer
+    /// The CRI endpoint the bed's containers live on.
+    let endpoint: String
 
     static let logger = TestRuntime.makeLogger("swiftlet.test.streams")
 
     private init(testRuntime: TestRuntime, client: GRPCContainerRuntime, scope: TestScope, service: StreamingService,
-                 server: HTTPServer) {
+                 server: HTTPServer, endpoint: String) {
         self.testRuntime = testRuntime
         self.client = client
         self.scope = scope
         self.service = service
         self.server = server
+        self.endpoint = endpoint
     }
 
     /// Runs `body` with a bed; stops the server and removes the scope's runtime objects whether it threw or not.
+    /// - Parameter endpoint: a private containerd's CRI endpoint instead of the shared one.
     static func with(_ name: String, configuration: StreamingConfiguration = StreamingConfiguration(),
-                     _ body: (StreamBed) async throws -> Void) async throws {
+                     endpoint: String? = nil, _ body: (StreamBed) async throws -> Void) async throws {
         let testRuntime = try await TestRuntime.shared()
-        let client = try testRuntime.makeClient()
+        let client = try endpoint.map { try GRPCContainerRuntime(endpoint: $0, logger: logger) } ?? testRuntime.makeClient()
         let service = StreamingService(runtime: client, configuration: configuration, logger: logger)
         var serverConfiguration = HTTPServerConfiguration()
         serverConfiguration.address = "127.0.0.1"
@@ -38,7 +42,7 @@ final class StreamBed: Sendable {
         let server = HTTPServer(configuration: serverConfiguration, router: makeRouter(service), logger: logger)
         try server.start()
         let bed = StreamBed(testRuntime: testRuntime, client: client, scope: testRuntime.makeScope(name),
-                            service: service, server: server)
+                            service: service, server: server, endpoint: endpoint ?? testRuntime.endpoint)
         do {
             try await body(bed)
         } catch {
@@ -50,7 +54,7 @@ final class StreamBed: Sendable {
 
     private func tearDown() async {
         await server.shutdown(gracePeriod: .seconds(2))
-        _ = try? await testRuntime.cleanUp(scope)
+        _ = try? await TestRuntime.cleanUp(scope, endpoint: endpoint)
         await client.close()
     }
 
