@@ -8,7 +8,8 @@
 # Everything is bounded: pod start 5 min, each request 30 s, the CPU window 60 s.
 #
 #   deploy/bench/stats-bench.sh [PODS] [REQUESTS]     defaults: 110 pods, 20 requests per endpoint
-#   SWIFTLET_BENCH_CONFIGURATION=debug|release (default release) selects the build.
+#   SWIFTLET_BENCH_CONFIGURATION=debug|release (default release) selects the build;
+#   SWIFTLET_BINARY=path uses an already built swiftlet instead of building one.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$repo"
@@ -52,8 +53,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-swift build -c "$config" --product swiftlet >/dev/null
-binary="$(swift build -c "$config" --show-bin-path)/swiftlet"
+if [[ -n "${SWIFTLET_BINARY:-}" ]]; then
+  binary=$SWIFTLET_BINARY
+  config="prebuilt $binary"
+else
+  swift build -c "$config" --product swiftlet >/dev/null
+  binary="$(swift build -c "$config" --show-bin-path)/swiftlet"
+fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$binary" --root-dir "$work/root" --address 127.0.0.1 --port "$port" --hostname-override stats-bench \
   --pod-infra-container-image 127.0.0.1:5000/pause:3.9 --insecure-registry 127.0.0.1:5000 \
