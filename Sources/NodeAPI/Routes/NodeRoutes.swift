@@ -5,13 +5,15 @@ import NodeAgent
 public enum NodeRoutes {
     /// The full route table, given what the handlers need.
     public static func all(_ services: NodeServices) -> [APIRoute] {
-        HealthRoutes(readinessChecks: services.readiness).routes
-            + PodRoutes(pods: services.pods).routes
-            + LogRoutes(containers: services.containers, runtime: services.containerRuntime).routes
-            + ExecRoutes(containers: services.containers, runtime: services.containerRuntime,
-                         upgradeHandler: services.execUpgrade).routes
-            + ObservabilityRoutes(services: services.observability).routes
-            + StreamRoutes(pods: services.pods, containers: services.containers, runtime: services.containerRuntime,
-                           streaming: services.streaming).routes
+        // Appended one group at a time: a single long `+` chain of arrays is slow for the type checker.
+        var routes = HealthRoutes(readinessChecks: services.readiness).routes
+        routes += PodRoutes(pods: services.pods).routes
+        routes += LogRoutes(containers: services.containers, runtime: services.containerRuntime).routes
+        routes += ExecRoutes(containers: services.containers, runtime: services.containerRuntime,
+                             upgradeHandler: services.execUpgrade).routes
+        routes += ObservabilityRoutes(services: services.observability).routes
+        routes += StreamRoutes(pods: services.pods, containers: services.containers, runtime: services.containerRuntime,
+                               streaming: services.streaming).routes
+        return routes
     }
 }
