@@ -26,7 +26,7 @@ root=/run/swiftlet-logs-bench/$$
 mkdir -p "$root"
 "$bin/swiftlet" --root-dir "$root" --address 127.0.0.1 --port 0 --hostname-override logs-bench \
   --pod-infra-container-image 127.0.0.1:5000/pause:3.9 --insecure-registry 127.0.0.1:5000 \
-  --pod-cidr 10.250.9.0/24 --relist-period 200ms --container-log-max-size 4Gi --log-level warning \
+  --pod-cidr 10.250.9.0/24 --relist-period 200ms --container-log-max-size 4Gi --log-level notice \
   >"$root/agent.log" 2>&1 &
 agent=$!
 
