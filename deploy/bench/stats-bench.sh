@@ -29,12 +29,15 @@ cleanup() {
   set +e
   if [[ -n "$swiftlet_pid" ]] && kill -0 "$swiftlet_pid" 2>/dev/null; then
     log "deleting pods"
+    # Waits name the curl pids: a bare `wait` would also wait for Swiftlet, a background job of this script.
+    local batch=()
     for ((i = 0; i < pods; i++)); do
-      curl -s -o /dev/null --max-time 10 --cacert "$work/root/pki/ca.crt" -H "Authorization: Bearer $token" \
+      curl -s -o /dev/null --max-time 30 --cacert "$work/root/pki/ca.crt" -H "Authorization: Bearer $token" \
         -X DELETE "https://127.0.0.1:$port/pods/default/bench-$i?gracePeriodSeconds=0" &
-      (( i % 16 == 15 )) && wait
+      batch+=($!)
+      if (( ${#batch[@]} == 16 )); then wait "${batch[@]}"; batch=(); fi
     done
-    wait
+    (( ${#batch[@]} > 0 )) && wait "${batch[@]}"
     for _ in $(seq 1 120); do
       left=$(curl -s --max-time 10 --cacert "$work/root/pki/ca.crt" -H "Authorization: Bearer $token" \
         "https://127.0.0.1:$port/pods" | grep -o '"name":"bench-' | wc -l)
@@ -81,7 +84,7 @@ for ((i = 0; i < pods; i++)); do
 done
 deadline=$((SECONDS + 300))
 while (( SECONDS < deadline )); do
-  running=$(api "https://127.0.0.1:$port/pods" | grep -o '"phase":"Running"' | wc -l)
+  running=$(api "https://127.0.0.1:$port/pods" | { grep -o '"phase":"Running"' || true; } | wc -l)
   (( running >= pods )) && break
   sleep 2
 done
@@ -100,7 +103,7 @@ measure() {  # path -> "p50_ms p90_ms max_ms bytes"
 }
 summary=$(measure /stats/summary)
 cadvisor=$(measure /metrics/cadvisor)
-summary_pods=$(api "https://127.0.0.1:$port/stats/summary" | grep -o '"podRef"' | wc -l)
+summary_pods=$(api "https://127.0.0.1:$port/stats/summary" | { grep -o '"podRef"' || true; } | wc -l)
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$swiftlet_pid/stat"; }
 hz=$(getconf CLK_TCK)
