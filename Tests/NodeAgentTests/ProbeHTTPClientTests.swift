@@ -133,7 +133,7 @@ final class ChildProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // `timeout` ends the child even if this test process dies before `stop()`.
-        process.arguments = ["timeout", "120"] + arguments
+        process.arguments = ["timeout", "-s", "KILL", "120"] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -142,7 +142,7 @@ final class ChildProcess: Sendable {
 
     func waitForExit(timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
+        while kill(process.processIdentifier, 0) == 0 && !Self.reaped(process) {
             guard ContinuousClock.now < deadline else {
                 stop()
                 throw LifecycleTestError(message: "\(process.arguments ?? []) still running after \(timeout)")
@@ -151,7 +151,14 @@ final class ChildProcess: Sendable {
         }
     }
 
+    /// Whether the child has exited (Foundation reaps it; its termination status is then final).
+    private static func reaped(_ process: Process) -> Bool { !process.isRunning }
+
+    /// SIGKILL, directly: the test runner's children can inherit an ignored or blocked SIGTERM (seen here:
+    /// `terminate()` left python and openssl running), and Foundation's `isRunning` is not dependable without a
+    /// run loop. Should this process die first, `timeout -s KILL` ends the server after two minutes.
     func stop() {
-        if process.isRunning { process.terminate() }
+        // `timeout` leads its own process group (it calls setpgid), so this ends it and the server together.
+        kill(-process.processIdentifier, SIGKILL)
     }
 }
