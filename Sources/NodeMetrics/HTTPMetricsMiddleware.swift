@@ -28,4 +28,25 @@ public struct HTTPMetricsMiddleware: HTTPMiddleware {
         }
         return try await next(request, context)
     }
+
+    /// Records inline answers (health probes, 401/403/404/405) the same way; when the rest of the chain needs the
+    /// async path it records nothing here, because `handle` will.
+    public func handleInline(_ request: HTTPRequest, context: RouteContext, next: HTTPInlineNext) throws -> HTTPResponse? {
+        let start = ContinuousClock.now
+        let path = context.routePattern ?? "other"
+        let labels = [request.method.lowercased(), path, "readwrite", longRunning(path) ? "true" : "false"]
+        let response: HTTPResponse?
+        do {
+            response = try next(request, context)
+        } catch {
+            metrics.httpRequests.increment(labels)
+            metrics.httpRequestDuration.observe(ContinuousClock.now - start, labels)
+            throw error
+        }
+        if response != nil {
+            metrics.httpRequests.increment(labels)
+            metrics.httpRequestDuration.observe(ContinuousClock.now - start, labels)
+        }
+        return response
+    }
 }

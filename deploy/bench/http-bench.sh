@@ -24,7 +24,7 @@ done
 command -v wrk >/dev/null && command -v nginx >/dev/null || {
   apt-get install -y -qq wrk nginx-light >/dev/null
 }
-binary="$repo/.build/release/swiftlet"
+binary="${SWIFTLET_BINARY:-$repo/.build/release/swiftlet}"
 if [ ! -x "$binary" ]; then
   echo "building swiftlet (release)..." >&2
   (cd "$repo" && swift build -c release --product swiftlet >/dev/null)
