@@ -11,7 +11,7 @@ import Testing
 struct HookIntegrationTests {
     @Test("postStart: its marker exists before the container is reported Running")
     func postStartBeforeRunning() async throws {
-        try await LifecycleBed.with("poststart") { bed in
+        try await LifecycleBed.withSlot("poststart") { bed in
             let hook = LifecycleHandler(exec: ExecAction(command: ["sh", "-c", "sleep 1.5; echo done > /data/poststart"]))
             let pod = try await bed.submit(bed.makePod("poststart", containers: [bed.probed(
                 "app", "exec sleep 600", lifecycle: Lifecycle(postStart: hook))],
@@ -34,7 +34,7 @@ struct HookIntegrationTests {
 
     @Test("a failed postStart kills the container with FailedPostStartHook and the restart policy restarts it")
     func postStartFailureRestarts() async throws {
-        try await LifecycleBed.with("postfail") { bed in
+        try await LifecycleBed.withSlot("postfail") { bed in
             var pod = bed.makePod("postfail", containers: [bed.probed(
                 "app", "trap 'exit 0' TERM; while true; do sleep 0.1; done",
                 lifecycle: Lifecycle(postStart: LifecycleHandler(exec: ExecAction(command: ["sh", "-c", "echo nope; exit 3"]))))])
@@ -51,7 +51,7 @@ struct HookIntegrationTests {
 
     @Test("preStop runs before SIGTERM on delete (marker on a hostPath)")
     func preStopBeforeTerm() async throws {
-        try await LifecycleBed.with("prestop") { bed in
+        try await LifecycleBed.withSlot("prestop") { bed in
             let marks = bed.configuration.rootDirectory + "/marks-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: marks, withIntermediateDirectories: true)
             let hook = LifecycleHandler(exec: ExecAction(command: ["sh", "-c", "echo prestop >> /marks/log; sleep 1"]))
@@ -72,7 +72,7 @@ struct HookIntegrationTests {
 
     @Test("preStop time comes out of the grace period StopContainer gets")
     func preStopTimeFromGrace() async throws {
-        try await LifecycleBed.with("prestopgrace") { bed in
+        try await LifecycleBed.withSlot("prestopgrace") { bed in
             let marks = bed.configuration.rootDirectory + "/marks-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: marks, withIntermediateDirectories: true)
             // sh as PID 1 ignores SIGTERM: StopContainer waits out whatever grace is left after the 2 s hook. The
@@ -101,7 +101,7 @@ struct HookIntegrationTests {
 
     @Test("preStop httpGet reaches the container before it stops")
     func preStopHTTP() async throws {
-        try await LifecycleBed.with("prestophttp") { bed in
+        try await LifecycleBed.withSlot("prestophttp") { bed in
             let marks = bed.configuration.rootDirectory + "/marks-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: marks, withIntermediateDirectories: true)
             let ok = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"

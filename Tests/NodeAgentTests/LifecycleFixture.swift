@@ -255,3 +255,45 @@ final class RecordingProbeObserver: ProbeObserver {
     func observe(_ observation: ProbeObservation) { observations.withLock { $0.append(observation) } }
     var all: [ProbeObservation] { observations.withLock { $0 } }
 }
+
+/// Bounds how many probe and hook beds run at once: each runs a pod on the shared 2-core machine, and all of
+/// them at once next to the lifecycle suite starve each other's image pulls and syncs.
+actor TestSlots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    /// Runs `body` once a slot is free.
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if free > 0 {
+            free -= 1
+        } else {
+            await withCheckedContinuation { waiting.append($0) }
+        }
+        defer { release() }
+        return try await body()
+    }
+
+    private func release() {
+        if waiting.isEmpty {
+            free += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}
+
+extension LifecycleBed {
+    /// The probe and hook tests' slots.
+    static let probeSlots = TestSlots(5)
+
+    /// `with`, inside one of `probeSlots`.
+    static func withSlot(
+        _ name: String, probeObserver: (any ProbeObserver)? = nil, _ body: @Sendable (LifecycleBed) async throws -> Void
+    ) async throws {
+        try await probeSlots.run {
+            try await LifecycleBed.with(name, probeObserver: probeObserver, body)
+        }
+    }
+}

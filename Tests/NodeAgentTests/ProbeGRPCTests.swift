@@ -17,7 +17,7 @@ struct ProbeGRPCTests {
         let serving = Task { try await server.serve() }
         defer { server.beginGracefulShutdown() }
         let port = try #require(try await transport.listeningAddress.ipv4?.port)
-        try await LifecycleBed.with("grpc") { bed in
+        try await LifecycleBed.withSlot("grpc") { bed in
             var pod = bed.makePod("grpc", containers: [
                 bed.probed("healthy", "exec sleep 600",
                            readiness: Probe(grpc: GRPCAction(port: Int32(port)), periodSeconds: 1, failureThreshold: 1)),

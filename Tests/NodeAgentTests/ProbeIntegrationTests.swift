@@ -13,7 +13,7 @@ struct ProbeIntegrationTests {
     @Test("liveness: a probe that starts failing restarts the container; one that always passes never does")
     func livenessRestarts() async throws {
         let observer = RecordingProbeObserver()
-        try await LifecycleBed.with("live", probeObserver: observer) { bed in
+        try await LifecycleBed.withSlot("live", probeObserver: observer) { bed in
             let failing = try await bed.submit(bed.makePod("failing", containers: [bed.probed(
                 "app", "touch /tmp/ok; sleep 2; rm /tmp/ok; exec sleep 600",
                 liveness: execProbe("cat /tmp/ok", failureThreshold: 2, grace: 1))]))
@@ -37,7 +37,7 @@ struct ProbeIntegrationTests {
 
     @Test("an exec probe that sleeps past its 1 s timeout fails")
     func execTimeout() async throws {
-        try await LifecycleBed.with("exectimeout") { bed in
+        try await LifecycleBed.withSlot("exectimeout") { bed in
             let pod = try await bed.submit(bed.makePod("slow", containers: [bed.probed(
                 "app", "exec sleep 600", readiness: execProbe("sleep 3", timeout: 1))]))
             let event = try await bed.waitForEvent(pod, reason: "Unhealthy", containing: "Readiness probe failed")
@@ -50,7 +50,7 @@ struct ProbeIntegrationTests {
 
     @Test("readiness with initialDelaySeconds: not ready before the delay, ready after it, never restarted")
     func readinessInitialDelay() async throws {
-        try await LifecycleBed.with("delay") { bed in
+        try await LifecycleBed.withSlot("delay") { bed in
             let pod = try await bed.submit(bed.makePod("delayed", containers: [bed.probed(
                 "app", "exec sleep 600", readiness: execProbe("true", initialDelay: 3))]))
             let running = try await bed.waitFor(pod, "Running") { $0.status.phase == .running }
@@ -69,7 +69,7 @@ struct ProbeIntegrationTests {
 
     @Test("a readiness failure flips Ready to False without a restart, and back")
     func readinessFlips() async throws {
-        try await LifecycleBed.with("flip") { bed in
+        try await LifecycleBed.withSlot("flip") { bed in
             let pod = try await bed.submit(bed.makePod("flip", containers: [bed.probed(
                 "app", "touch /tmp/ready; exec sleep 600", readiness: execProbe("cat /tmp/ready"))]))
             try await bed.waitFor(pod, "Ready") { $0.condition(.ready)?.status == .true }
@@ -90,7 +90,7 @@ struct ProbeIntegrationTests {
 
     @Test("startup probe holds off liveness: started stays false and nothing restarts until it passes")
     func startupHoldsLiveness() async throws {
-        try await LifecycleBed.with("startup") { bed in
+        try await LifecycleBed.withSlot("startup") { bed in
             let pod = try await bed.submit(bed.makePod("startup", containers: [bed.probed(
                 "app", "exec sleep 600",
                 liveness: execProbe("cat /tmp/started"),
@@ -113,7 +113,7 @@ struct ProbeIntegrationTests {
 
     @Test("once the startup probe passes, readiness runs at once rather than a period later")
     func startupThenReadiness() async throws {
-        try await LifecycleBed.with("fastready") { bed in
+        try await LifecycleBed.withSlot("fastready") { bed in
             let pod = try await bed.submit(bed.makePod("fastready", containers: [bed.probed(
                 "app", "exec sleep 600",
                 readiness: execProbe("true", period: 60),
@@ -131,7 +131,7 @@ struct ProbeIntegrationTests {
 
     @Test("httpGet by named port with headers: kubelet's request; httpd serving a file that goes away")
     func httpGetNamedPortAndHeaders() async throws {
-        try await LifecycleBed.with("http") { bed in
+        try await LifecycleBed.withSlot("http") { bed in
             let ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
             let probe = Probe(httpGet: HTTPGetAction(path: "/healthz?x=1", port: "web",
                                                      httpHeaders: [HTTPHeader(name: "X-Probe-Token", value: "t0k")]),
@@ -161,7 +161,7 @@ struct ProbeIntegrationTests {
 
     @Test("an httpGet redirect to another host is success with a ProbeWarning event")
     func redirectElsewhere() async throws {
-        try await LifecycleBed.with("redirect") { bed in
+        try await LifecycleBed.withSlot("redirect") { bed in
             let redirect = "HTTP/1.1 302 Found\r\nLocation: http://elsewhere.invalid:8080/x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nmoved"
             let pod = try await bed.submit(bed.makePod("redirect", containers: [bed.probed(
                 "app", ncServer(port: 8080, response: redirect, file: "/dev/null"),
@@ -176,7 +176,7 @@ struct ProbeIntegrationTests {
 
     @Test("tcpSocket: a listening port passes, a closed one fails")
     func tcpSocket() async throws {
-        try await LifecycleBed.with("tcp") { bed in
+        try await LifecycleBed.withSlot("tcp") { bed in
             let pod = try await bed.submit(bed.makePod("tcp", containers: [
                 bed.probed("open", "while true; do nc -l -p 9000 > /dev/null; done",
                            readiness: Probe(tcpSocket: TCPSocketAction(port: 9000), periodSeconds: 1, failureThreshold: 1)),
@@ -193,7 +193,7 @@ struct ProbeIntegrationTests {
 
     @Test("probe-level terminationGracePeriodSeconds wins over the pod's on a liveness kill")
     func probeGraceWins() async throws {
-        try await LifecycleBed.with("grace") { bed in
+        try await LifecycleBed.withSlot("grace") { bed in
             // sh as PID 1 ignores SIGTERM, so the kill waits out the whole grace: 1 s, not the pod's 60 s.
             var pod = bed.makePod("grace", containers: [bed.probed(
                 "app", "while true; do sleep 0.1; done", liveness: execProbe("false", grace: 1))])
