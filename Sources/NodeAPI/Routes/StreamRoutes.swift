@@ -9,8 +9,8 @@ import StreamBridge
 ///
 /// All three need `create` on their subresource (`pods/exec`, `pods/attach`, `pods/portforward`) whatever the
 /// method, as kubelet's authorizer maps them, so the viewer role never gets a shell or a socket into a pod.
-/// EventHTTP accepts WebSocket upgrades on GET only (RFC 6455 §4.1); `POST /exec` with an `Upgrade` header reaches
-/// `execUpgradeHandler` and is answered 400 with that explanation.
+/// EventHTTP accepts WebSocket upgrades on GET only (RFC 6455 §4.1); `POST /attach` and `POST /portForward`, and
+/// `POST /exec` with an `Upgrade` header (through `execUpgradeHandler`), are answered 400 with that explanation.
 public struct StreamRoutes: Sendable {
     private let pods: PodService
     private let containers: (any ContainerLocating)?
@@ -36,6 +36,14 @@ public struct StreamRoutes: Sendable {
                 try await StatusResponses.handling { try await attach(request, context) }
             },
             APIRoute("GET", "/portForward/{namespace}/{pod}", access: .resource("pods/portforward", verb: "create")) { request, context in
+                try await StatusResponses.handling { try await portForward(request, context) }
+            },
+            // kubelet also registers POST for these two; here POST only explains itself (400), behind the same
+            // authorization, so the method never changes who may reach them.
+            APIRoute("POST", "/attach/{namespace}/{pod}/{container}", access: .resource("pods/attach", verb: "create")) { request, context in
+                try await StatusResponses.handling { try await attach(request, context) }
+            },
+            APIRoute("POST", "/portForward/{namespace}/{pod}", access: .resource("pods/portforward", verb: "create")) { request, context in
                 try await StatusResponses.handling { try await portForward(request, context) }
             },
         ]
@@ -125,6 +133,10 @@ public struct StreamRoutes: Sendable {
 
     /// These routes only stream; a plain GET gets a clear 400 instead of a confusing handshake error.
     private func requireUpgrade(_ request: HTTPRequest) throws {
+        guard request.method == "GET" else {
+            throw APIStatusError(.badRequest(
+                "WebSocket upgrades must use GET (RFC 6455); send GET \(request.path) with the same query for a stream"))
+        }
         guard request.headers.containsToken("Upgrade", "websocket") else {
             throw APIStatusError(.badRequest(
                 "this endpoint needs a WebSocket upgrade (Upgrade: websocket, subprotocol v5.channel.k8s.io, v4.channel.k8s.io, v4.base64.channel.k8s.io or channel.k8s.io)"))
