@@ -101,8 +101,19 @@ final class BenchSession: @unchecked Sendable {
         }
     }
 
+    /// Stops and removes every CRI-floor sandbox (label `bench.swiftlet.io/floor`) still in the agent's containerd.
+    func removeFloorSandboxes() async {
+        var filter = Runtime_V1_PodSandboxFilter()
+        filter.labelSelector = ["bench.swiftlet.io/floor": "true"]
+        for sandbox in (try? await runtime.listPodSandboxes(filter: filter)) ?? [] {
+            try? await runtime.stopPodSandbox(id: sandbox.id)
+            try? await runtime.removePodSandbox(id: sandbox.id)
+        }
+    }
+
     /// Ends the watch, closes the CRI client and stops the agent (which stops its containerd).
     func stop() async {
+        await removeFloorSandboxes()
         watch.stop()
         api.shutdownSocket()
         await runtime.close()

@@ -78,7 +78,7 @@ trap cleanup EXIT
 timeout 600 bash deploy/testbed/up.sh >/dev/null
 
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), containerd $(containerd --version | awk '{print $3}'), runc $(runc --version | awk 'NR==1 {print $3}')"
-echo "## swiftlet-bench run-all, $(date -u +%Y-%m-%dT%H:%MZ), $(git rev-parse --short HEAD)"
+echo "## swiftlet-bench run-all, $(date -u +%Y-%m-%dT%H:%MZ), $(git describe --always --dirty)"
 echo "machine: $machine; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "command: bash deploy/bench/run-all.sh --runs $runs --pods $pods --cpu-seconds $cpu_seconds --duration $duration --rounds $rounds"
 echo
