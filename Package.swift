@@ -201,7 +201,7 @@ let package = Package(
         .testTarget(name: "StreamBridgeTests", dependencies: ["StreamBridge", "EventHTTP", "CRI", "ManagedRuntime", "TestSupport"]),
         .testTarget(
             name: "NodeAPITests",
-            dependencies: ["NodeAPI", "StreamBridge", "EventHTTP", "KubeTypes", "NodeAgent", "TestSupport", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NodeAPI", "StreamBridge", "EventHTTP", "KubeTypes", "NodeAgent", "CRI", "TestSupport", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(
             name: "NodeMetricsTests",

@@ -142,8 +142,9 @@ struct LifecycleIntegrationTests {
 
     @Test("CrashLoopBackOff: first restart immediate, then the base, then doubled")
     func crashLoopTiming() async throws {
-        // A 2 s base keeps "immediate" and "after the base" apart even when the machine is busy with the other tests.
-        try await LifecycleBed.with("crash", backoffBase: .seconds(2)) { bed in
+        // A 4 s base keeps "immediate" and "after the base" apart even when the machine is busy with the other tests
+        // (an immediate restart has been seen to take over 2 s under full load).
+        try await LifecycleBed.with("crash", backoffBase: .seconds(4)) { bed in
             // IfNotPresent: a re-pull of :latest per restart (kubelet's Always) is not what is timed here.
             var crasher = bed.shell("app", "exit 1")
             crasher.imagePullPolicy = .ifNotPresent
@@ -151,7 +152,7 @@ struct LifecycleIntegrationTests {
             // attempt → (created, finished) in ns, sampled from the runtime.
             var seen: [UInt32: (created: Int64, finished: Int64)] = [:]
             var sawBackOffMessage = false
-            let deadline = ContinuousClock.now + .seconds(40)
+            let deadline = ContinuousClock.now + .seconds(60)
             while ContinuousClock.now < deadline && (seen[3]?.created ?? 0) == 0 {
                 for container in try await bed.runtimeContainers(pod) {
                     // The engine removes old dead instances; one may vanish between the list and this call.
@@ -161,7 +162,7 @@ struct LifecycleIntegrationTests {
                 }
                 if let waiting = await bed.store.get(pod.objectKey)?.container("app")?.state?.waiting,
                     waiting.reason == "CrashLoopBackOff",
-                    waiting.message == "back-off 2s restarting failed container=app pod=\(pod.metadata.name ?? "")_default(\(pod.metadata.uid ?? ""))"
+                    waiting.message == "back-off 4s restarting failed container=app pod=\(pod.metadata.name ?? "")_default(\(pod.metadata.uid ?? ""))"
                 {
                     sawBackOffMessage = true
                 }
@@ -172,9 +173,9 @@ struct LifecycleIntegrationTests {
                 return Double(next.created - previous.finished) / 1e9
             }
             let first = try gap(1), second = try gap(2), third = try gap(3)
-            #expect(first < 1.5, "first restart after \(first)s")
-            #expect(second >= 1.95 && second < 3.5, "second restart after \(second)s")
-            #expect(third >= 3.95 && third < 5.5, "third restart after \(third)s")
+            #expect(first < 3, "first restart after \(first)s")
+            #expect(second >= 3.95 && second < 6.5, "second restart after \(second)s")
+            #expect(third >= 7.95 && third < 10.5, "third restart after \(third)s")
             #expect(sawBackOffMessage)
             let events = bed.events.events(podUID: pod.metadata.uid)
             #expect(events.contains { $0.reason == "BackOff" && $0.type == "Warning" })

@@ -25,6 +25,8 @@ enum VolumeManager {
     {
         var hostPaths: [String: String] = [:]
         let files = FileManager.default
+        let fsGroup = pod.spec.securityContext?.fsGroup
+        let fsGroupPolicy = pod.spec.securityContext?.fsGroupChangePolicy
         for volume in pod.spec.volumes ?? [] {
             if let emptyDir = volume.emptyDir {
                 let path = paths.volumeDirectory(plugin: emptyDirPlugin, name: volume.name)
@@ -75,6 +77,17 @@ enum VolumeManager {
                 hostPaths[volume.name] = path
             } else {
                 throw VolumeError(message: "volume \"\(volume.name)\": this volume type is not supported on this node")
+            }
+        }
+        // kubelet gives emptyDir, downward-API and claim volumes to the pod's fsGroup; hostPath is the node's own.
+        if let fsGroup {
+            for volume in pod.spec.volumes ?? [] where volume.hostPath == nil {
+                guard let path = hostPaths[volume.name] else { continue }
+                do {
+                    try VolumeOwnership.apply(fsGroup: fsGroup, policy: fsGroupPolicy, root: path)
+                } catch let error as VolumeError {
+                    throw VolumeError(message: "MountVolume.SetUp failed for volume \"\(volume.name)\": \(error.message)")
+                }
             }
         }
         return hostPaths

@@ -105,6 +105,7 @@ extension PodWorker {
         do {
             var mounts = try VolumeManager.mounts(container, pod: pod, hostPaths: volumePaths)
             if let messageMount = try terminationMessageMount(container, attempt: attempt) { mounts.append(messageMount) }
+            if let hostsMount = try hostsFileMount(container, podIPs: sandbox.ips) { mounts.append(hostsMount) }
             let context = ContainerBuildContext(
                 container: container, isInit: isInit, attempt: attempt, paths: paths, configuration: configuration,
                 podIPs: sandbox.ips, imageUID: image.uid, imageUsername: image.username, mounts: mounts)
@@ -152,6 +153,19 @@ extension PodWorker {
         }
         reasons[containerKey] = nil
         return true
+    }
+
+    /// The pod's managed `/etc/hosts` (see `PodHostsFile`), unless the container mounts that path itself or the
+    /// pod network has not given the pod an IP yet. Rewritten when the pod's IPs change, as after a new sandbox.
+    func hostsFileMount(_ container: Container, podIPs: [String]) throws -> Runtime_V1_Mount? {
+        if (container.volumeMounts ?? []).contains(where: { $0.mountPath == "/etc/hosts" }) { return nil }
+        let hostNetwork = pod.spec.hostNetwork == true
+        if !hostNetwork && podIPs.isEmpty { return nil }
+        var mount = Runtime_V1_Mount()
+        mount.containerPath = "/etc/hosts"
+        mount.hostPath = try PodHostsFile.write(pod, paths: paths, podIPs: podIPs, hostname: SandboxConfigBuilder.hostname(pod))
+        mount.propagation = .propagationPrivate
+        return mount
     }
 
     /// kubelet bind-mounts a per-container file from the pod dir at `terminationMessagePath`; it is made
