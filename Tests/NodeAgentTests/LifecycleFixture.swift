@@ -57,7 +57,7 @@ final class LifecycleBed: Sendable {
             nodeName: "test-node", rootDirectory: root, relistPeriod: .milliseconds(200), backoffBase: backoffBase,
             backoffMax: backoffBase * 30, imagePullBackoffBase: imagePullBackoffBase,
             imagePullBackoffMax: imagePullBackoffBase * 30, hostIP: "127.0.0.1", ownerLabels: scope.labels,
-            probeObserver: probeObserver)
+            probeObserver: probeObserver, evictionCheckPeriod: .seconds(1))
         let store = try await ObjectStore<Pod>(directory: InMemoryPersistence(), logger: logger)
         let bed = LifecycleBed(testRuntime: testRuntime, client: client, scope: scope, store: store,
                                configuration: configuration)

@@ -86,6 +86,29 @@ struct PodNodeIntegrationTests {
         }
     }
 
+    @Test("an emptyDir over its sizeLimit evicts the pod with kubelet's reason and message")
+    func emptyDirSizeLimitEviction() async throws {
+        try await LifecycleBed.with("evict") { bed in
+            let writer = bed.shell("app", "dd if=/dev/zero of=/data/fill bs=1024 count=3072 2>/dev/null; exec sleep 300")
+            let withinLimit = bed.shell("app", "dd if=/dev/zero of=/data/fill bs=1024 count=256 2>/dev/null; exec sleep 300")
+            let volume = Volume(name: "data", emptyDir: EmptyDirVolumeSource(sizeLimit: try Quantity(parsing: "1Mi")))
+            let greedy = try await bed.submit(bed.makePod("greedy", containers: [writer], volumes: [volume]).withMount("data", at: "/data"))
+            let modest = try await bed.submit(bed.makePod("modest", containers: [withinLimit], volumes: [volume]).withMount("data", at: "/data"))
+            let evicted = try await bed.waitFor(greedy, timeout: .seconds(45), "Evicted") { $0.status.phase == .failed }
+            #expect(evicted.status.reason == "Evicted")
+            #expect(evicted.status.message == "Usage of EmptyDir volume \"data\" exceeds the limit \"1Mi\". ")
+            #expect(bed.events(greedy).contains { $0.reason == "Evicted" && $0.type == "Warning" })
+            #expect(try await bed.runtimeContainers(greedy).allSatisfy { $0.state != .containerRunning })
+            // The pod within its limit keeps running through several checks.
+            try await Task.sleep(for: .seconds(3))
+            let fine = try #require(await bed.store.get(modest.objectKey))
+            #expect(fine.status.phase == .running)
+            for pod in [evicted, fine] { try await bed.requestDeletion(pod, grace: 0) }
+            try await bed.waitGone(greedy)
+            try await bed.waitGone(modest)
+        }
+    }
+
     /// The CapEff bit mask from a `CapEff:<hex>` line.
     static func capabilities(_ line: String?) -> UInt64? {
         guard let line, let hex = line.split(separator: ":").last else { return nil }

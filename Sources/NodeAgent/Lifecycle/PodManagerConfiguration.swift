@@ -30,6 +30,9 @@ public struct PodManagerConfiguration: Sendable {
     public var resyncPeriod: Duration
     /// Told of every probe run, for the prober metrics; nil keeps no record.
     public var probeObserver: (any ProbeObserver)?
+    /// How often disk-backed emptyDir volumes with a `sizeLimit` are measured (kubelet's eviction monitoring
+    /// interval is 10 s); a pod over a limit is evicted.
+    public var evictionCheckPeriod: Duration
 
     /// Creates a configuration; every value but the node name and root directory has kubelet's default.
     public init(
@@ -45,7 +48,8 @@ public struct PodManagerConfiguration: Sendable {
         ownerLabels: [String: String] = ["swiftlet.io/managed": "true"],
         resolvConfPath: String = "/etc/resolv.conf",
         resyncPeriod: Duration = .seconds(60),
-        probeObserver: (any ProbeObserver)? = nil
+        probeObserver: (any ProbeObserver)? = nil,
+        evictionCheckPeriod: Duration = .seconds(10)
     ) {
         self.nodeName = nodeName
         self.rootDirectory = rootDirectory
@@ -60,6 +64,7 @@ public struct PodManagerConfiguration: Sendable {
         self.resolvConfPath = resolvConfPath
         self.resyncPeriod = resyncPeriod
         self.probeObserver = probeObserver
+        self.evictionCheckPeriod = evictionCheckPeriod
     }
 }
 

@@ -30,8 +30,10 @@ actor PodWorker {
     var sandboxCache: [String: SandboxInstance] = [:]
     /// Host paths of the prepared volumes (nil until set up in this process).
     var volumePaths: [String: String]?
-    /// A pod-level failure this engine decided (`DeadlineExceeded`).
+    /// A pod-level failure this engine decided (`DeadlineExceeded`, `Evicted`).
     var failure: (reason: String, message: String)?
+    /// When the pod's emptyDir usage was last measured against its sizeLimits.
+    var lastStorageCheck: ContinuousClock.Instant?
     /// Backoff entries were restored from attempt numbers after a restart of the agent.
     var backoffRestored = false
     /// The status last written to the store.
@@ -174,6 +176,7 @@ actor PodWorker {
             return
         }
         if try await enforceActiveDeadline(view) { return }
+        if try await enforceEmptyDirLimits(view) { return }
 
         let actions = PodActionPlanner.computeActions(pod: pod, view: view, unhealthy: unhealthyContainers())
         var changed = false
@@ -340,6 +343,7 @@ actor PodWorker {
             let end = (start.secondsSinceEpoch + deadline) * 1_000_000_000
             delay = min(delay, .nanoseconds(max(0, end - now) + 50_000_000))
         }
+        if !limitedEmptyDirs.isEmpty { delay = min(delay, configuration.evictionCheckPeriod) }
         scheduleWake(after: delay)
     }
 
