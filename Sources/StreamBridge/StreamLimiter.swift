@@ -1,3 +1,4 @@
+import EventHTTP
 /// Bounds concurrent streams in total and per client. A slot is held by a `StreamLease` and released when the
 /// lease is released or dropped, so a slot cannot leak when an upgrade never reaches its handler.
 public final class StreamLimiter: Sendable {
@@ -5,7 +6,7 @@ public final class StreamLimiter: Sendable {
     public let maxTotal: Int
     /// Most streams open at once for one client key.
     public let maxPerClient: Int
-    private let counts = StreamLock<(total: Int, perClient: [String: Int])>((0, [:]))
+    private let counts = Locked<(total: Int, perClient: [String: Int])>((0, [:]))
 
     /// A limiter with the given bounds (each at least 1).
     public init(maxTotal: Int, maxPerClient: Int) {
@@ -57,7 +58,7 @@ public final class StreamLimiter: Sendable {
 public final class StreamLease: Sendable {
     private let limiter: StreamLimiter
     private let client: String
-    private let released = StreamLock(false)
+    private let released = Locked(false)
 
     init(limiter: StreamLimiter, client: String) {
         self.limiter = limiter

@@ -13,7 +13,7 @@ import Glibc
 public final class WebSocketClient: Sendable {
     /// The subprotocol the server selected, if any.
     public let subprotocol: String?
-    let shared: StreamLock<Shared>
+    let shared: Locked<Shared>
     /// Write end of the pipe that wakes the thread; written and closed only under `shared`'s lock.
     let wake: Int32
     /// Read end of the wake-up pipe, polled and closed by the thread.
@@ -42,7 +42,7 @@ public final class WebSocketClient: Sendable {
         self.subprotocol = subprotocol
         self.wakeRead = wakeRead
         self.wake = wake
-        self.shared = StreamLock(Shared())
+        self.shared = Locked(Shared())
     }
 
     /// Connects and performs the opening handshake, offering `subprotocols` in order.
