@@ -260,10 +260,11 @@ struct LifecycleIntegrationTests {
             ]))
             try await bed.waitFor(pod, "Running") { $0.status.phase == .running }
             let started = ContinuousClock.now
-            try await bed.requestDeletion(pod, grace: 30)
-            try await bed.waitGone(pod, timeout: .seconds(20))
+            try await bed.requestDeletion(pod, grace: 60)
+            try await bed.waitGone(pod, timeout: .seconds(40))
             let took = ContinuousClock.now - started
-            #expect(took < .seconds(5), "deletion took \(took)")
+            // Quick means "as soon as the container exits", far from the 60 s grace, on however busy a machine.
+            #expect(took < .seconds(20), "deletion took \(took)")
             #expect(try await bed.runtimeSandboxes(pod).isEmpty)
             #expect(try await bed.runtimeContainers(pod).isEmpty)
             #expect(!FileManager.default.fileExists(atPath: bed.configuration.rootDirectory + "/pods/\(pod.metadata.uid ?? "")"))

@@ -57,11 +57,13 @@ import Testing
             let outcome = try await bed.user(
                 bed.execURL(id, ["cat"], stdin: true, stderr: false, tty: true), subprotocols: ["v5.channel.k8s.io"],
                 steps: [StreamUser.send(0, "abc\n"), StreamUser.wait(1, "abc"), StreamUser.raw("ff00"), StreamUser.readAll],
-                timeout: 15)
-            // cat saw end-of-file, exited 0, and the runtime ended the stream: a Success status, then Close.
+                timeout: 40)
+            // cat saw end-of-file, exited 0, and the runtime ended the stream: a Success status, then Close. containerd
+            // 1.6 has been seen to take about 10 s after the process exits to end a tty session, so the bound only
+            // shows that the client's own 40 s limit did not end it.
             #expect(outcome.closed && outcome.closeCode == 1000, "\(outcome)")
             #expect(outcome.text(3).contains("\"status\":\"Success\""), "\(outcome.text(3))")
-            #expect(outcome.elapsed < 10, "\(outcome.elapsed)")
+            #expect(outcome.elapsed < 30, "\(outcome.elapsed)")
         }
     }
 

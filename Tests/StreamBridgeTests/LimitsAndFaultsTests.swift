@@ -43,9 +43,10 @@ import Testing
         try await StreamBed.with("idle", configuration: StreamingConfiguration(idleTimeout: .seconds(1))) { bed in
             let id = try await bed.sleeper()
             let outcome = try await bed.user(bed.execURL(id, ["cat"], stdin: true, stderr: false),
-                                             steps: [StreamUser.readAll], timeout: 15)
+                                             steps: [StreamUser.readAll], timeout: 30)
             #expect(outcome.closed && outcome.closeCode == 1000, "\(outcome)")
-            #expect(outcome.elapsed >= 0.9 && outcome.elapsed < 6, "\(outcome.elapsed)")
+            // Closed by the 1 s idle timeout, long before the client's own 30 s limit (busy machines included).
+            #expect(outcome.elapsed >= 0.9 && outcome.elapsed < 20, "\(outcome.elapsed)")
         }
     }
 
