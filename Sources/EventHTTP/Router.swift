@@ -75,6 +75,11 @@ public struct Router: Sendable {
     }
 
     private var table: [Route] = []
+    /// Indices into `table` of the routes whose first segment is this literal; a request is matched only against
+    /// these and `parameterFirst`, so the cost of a match does not grow with the size of the API.
+    private var byFirstLiteral: [String: [Int]] = [:]
+    /// Indices of the routes whose first segment is a parameter.
+    private var parameterFirst: [Int] = []
 
     /// An empty router.
     public init() {}
@@ -93,6 +98,7 @@ public struct Router: Sendable {
     }
 
     private mutating func insert(_ route: Route) {
+        defer { reindex() }
         let method = route.method
         let pattern = route.pattern
         if let i = table.firstIndex(where: { $0.method == method && $0.pattern == pattern }) {
@@ -113,6 +119,25 @@ public struct Router: Sendable {
     /// Adds a PATCH route.
     public mutating func patch(_ pattern: String, _ h: @escaping HTTPHandler) { add("PATCH", pattern, h) }
 
+    private mutating func reindex() {
+        byFirstLiteral = [:]
+        parameterFirst = []
+        for (index, route) in table.enumerated() {
+            if case .literal(let first)? = route.segments.first {
+                byFirstLiteral[first, default: []].append(index)
+            } else {
+                parameterFirst.append(index)
+            }
+        }
+    }
+
+    /// The routes that can bind `parts`, in insertion order.
+    private func candidates(_ parts: [Substring]) -> [Int] {
+        let literal = parts.first.flatMap { byFirstLiteral[String($0)] } ?? []
+        if parameterFirst.isEmpty { return literal }
+        return (literal + parameterFirst).sorted()
+    }
+
     /// Every (method, pattern), in insertion order (for the OpenAPI-vs-router test).
     public var routes: [(method: String, pattern: String)] { table.map { (method: $0.method, pattern: $0.pattern) } }
 
@@ -123,7 +148,8 @@ public struct Router: Sendable {
         var best: (route: Route, params: [String: String], score: [Bool])?
         var allowed: [String] = []
         var pathMatched = false
-        for route in table {
+        for index in candidates(parts) {
+            let route = table[index]
             guard let params = Self.bind(route.segments, to: parts) else { continue }
             pathMatched = true
             let methodOK = route.method == method || (method == "HEAD" && route.method == "GET")
