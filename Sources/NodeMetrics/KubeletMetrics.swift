@@ -1,3 +1,4 @@
+import NodeAgent
 import NodeStats
 
 /// The instruments behind `/metrics`: kubelet's names, labels and buckets, plus Swiftlet's build info.
@@ -29,6 +30,8 @@ public final class KubeletMetrics: Sendable {
     public let httpRequestDuration: Histogram
     /// `kubelet_http_inflight_requests{method,path,server_type,long_running}`.
     public let httpInflight: Gauge
+    /// `kubelet_pod_worker_duration_seconds{operation_type}`: one pod worker sync.
+    public let podWorkerDuration: Histogram
     /// `kubelet_pod_start_duration_seconds`.
     public let podStartDuration: Histogram
     /// `kubelet_pod_start_sli_duration_seconds` (image pulls excluded).
@@ -64,6 +67,9 @@ public final class KubeletMetrics: Sendable {
             help: "Duration in seconds to serve http requests", labels: httpLabels, buckets: Self.defaultBuckets)
         httpInflight = r.gauge("kubelet_http_inflight_requests",
             help: "Number of the inflight http requests", labels: httpLabels)
+        podWorkerDuration = r.histogram("kubelet_pod_worker_duration_seconds",
+            help: "Duration in seconds to sync a single pod. Broken down by operation type: create, update, or sync",
+            labels: ["operation_type"], buckets: Self.defaultBuckets)
         podStartDuration = r.histogram("kubelet_pod_start_duration_seconds",
             help: "Duration in seconds from kubelet seeing a pod for the first time to the pod starting to run",
             buckets: Self.podStartBuckets)
@@ -116,5 +122,12 @@ public final class KubeletMetrics: Sendable {
                          kind: .gauge, labelNames: ["container_state"],
                          series: states.map { .init([$0.key], .scalar(Double($0.value))) }),
         ]
+    }
+}
+
+extension KubeletMetrics: PodSyncObserver {
+    /// Feeds `kubelet_pod_worker_duration_seconds`.
+    public func podSyncFinished(_ operation: PodSyncOperation, duration: Duration) {
+        podWorkerDuration.observe(duration, [operation.rawValue])
     }
 }

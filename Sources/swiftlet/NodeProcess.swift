@@ -46,7 +46,8 @@ struct NodeProcess {
         let podManager = PodManager(
             runtime: observability.instrumentedRuntime, store: store, events: events,
             configuration: PodManagerConfiguration(nodeName: nodeName, rootDirectory: rootDirectory, relistPeriod: try settings.relistPeriod,
-                                                   probeObserver: observability.probeMetrics),
+                                                   probeObserver: observability.probeMetrics,
+                                                   syncObserver: observability.kubeletMetrics),
             logger: logger)
         let reserved = try settings.systemReservedAmounts
         let pods = PodService(

@@ -46,7 +46,7 @@ final class LifecycleBed: Sendable {
     /// whether `body` threw or not.
     static func with(
         _ name: String, backoffBase: Duration = .seconds(1), imagePullBackoffBase: Duration = .seconds(1),
-        probeObserver: (any ProbeObserver)? = nil,
+        probeObserver: (any ProbeObserver)? = nil, syncObserver: (any PodSyncObserver)? = nil,
         _ body: (LifecycleBed) async throws -> Void
     ) async throws {
         let testRuntime = try await TestRuntime.shared()
@@ -57,7 +57,7 @@ final class LifecycleBed: Sendable {
             nodeName: "test-node", rootDirectory: root, relistPeriod: .milliseconds(200), backoffBase: backoffBase,
             backoffMax: backoffBase * 30, imagePullBackoffBase: imagePullBackoffBase,
             imagePullBackoffMax: imagePullBackoffBase * 30, hostIP: "127.0.0.1", ownerLabels: scope.labels,
-            probeObserver: probeObserver, evictionCheckPeriod: .seconds(1))
+            probeObserver: probeObserver, evictionCheckPeriod: .seconds(1), syncObserver: syncObserver)
         let store = try await ObjectStore<Pod>(directory: InMemoryPersistence(), logger: logger)
         let bed = LifecycleBed(testRuntime: testRuntime, client: client, scope: scope, store: store,
                                configuration: configuration)

@@ -109,6 +109,23 @@ struct PodNodeIntegrationTests {
         }
     }
 
+    @Test("every pod worker sync is reported with kubelet's operation types")
+    func syncDurationsAreObserved() async throws {
+        let observer = RecordingSyncObserver()
+        try await LifecycleBed.with("syncobs", syncObserver: observer) { bed in
+            let pod = try await bed.submit(bed.makePod("obs", containers: [bed.shell("app", "trap 'exit 0' TERM; while true; do sleep 0.1; done")]))
+            let running = try await bed.waitFor(pod, "Running") { $0.status.phase == .running }
+            try await bed.requestDeletion(running, grace: 5)
+            try await bed.waitGone(pod)
+        }
+        let seen = observer.operations
+        #expect(seen.first == .create, "\(seen)")
+        #expect(seen.filter { $0 == .create }.count == 1)
+        #expect(seen.contains(.sync))
+        #expect(seen.contains(.kill))
+        #expect(observer.durations.allSatisfy { $0 > .zero && $0 < .seconds(30) })
+    }
+
     /// The CapEff bit mask from a `CapEff:<hex>` line.
     static func capabilities(_ line: String?) -> UInt64? {
         guard let line, let hex = line.split(separator: ":").last else { return nil }
@@ -155,4 +172,17 @@ func offPoolCurl(_ arguments: [String]) async throws -> String {
             }
         }
     }
+}
+
+/// Keeps every sync report.
+final class RecordingSyncObserver: PodSyncObserver, @unchecked Sendable {
+    private let lock = NSLock()
+    private var records: [(PodSyncOperation, Duration)] = []
+
+    func podSyncFinished(_ operation: PodSyncOperation, duration: Duration) {
+        lock.withLock { records.append((operation, duration)) }
+    }
+
+    var operations: [PodSyncOperation] { lock.withLock { records.map(\.0) } }
+    var durations: [Duration] { lock.withLock { records.map(\.1) } }
 }

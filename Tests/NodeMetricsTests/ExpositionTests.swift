@@ -1,4 +1,5 @@
 import Foundation
+import NodeAgent
 import NodeMetrics
 import Testing
 
@@ -81,5 +82,19 @@ import Testing
         #expect(text.contains("v{k=\"b\"} +Inf\n"))
         #expect(text.contains("v{k=\"c\"} 1e+20\n"))
         #expect(text.contains("v{k=\"d\"} 0.25\n"))
+    }
+}
+
+/// The pod worker histogram is fed through the engine's `PodSyncObserver` seam.
+@Suite struct PodWorkerMetricTests {
+    @Test func syncReportsLandInThePodWorkerHistogram() {
+        let metrics = KubeletMetrics(version: "test")
+        metrics.podSyncFinished(.create, duration: .milliseconds(30))
+        metrics.podSyncFinished(.sync, duration: .milliseconds(2))
+        metrics.podSyncFinished(.sync, duration: .milliseconds(3))
+        #expect(metrics.podWorkerDuration.count(["create"]) == 1)
+        #expect(metrics.podWorkerDuration.count(["sync"]) == 2)
+        #expect(metrics.podWorkerDuration.count(["kill"]) == 0)
+        #expect(metrics.registry.families().contains { $0.name == "kubelet_pod_worker_duration_seconds" })
     }
 }

@@ -30,6 +30,8 @@ public struct PodManagerConfiguration: Sendable {
     public var resyncPeriod: Duration
     /// Told of every probe run, for the prober metrics; nil keeps no record.
     public var probeObserver: (any ProbeObserver)?
+    /// Told how long every pod worker sync took, for `kubelet_pod_worker_duration_seconds`; nil keeps no record.
+    public var syncObserver: (any PodSyncObserver)?
     /// How often disk-backed emptyDir volumes with a `sizeLimit` are measured (kubelet's eviction monitoring
     /// interval is 10 s); a pod over a limit is evicted.
     public var evictionCheckPeriod: Duration
@@ -49,7 +51,8 @@ public struct PodManagerConfiguration: Sendable {
         resolvConfPath: String = "/etc/resolv.conf",
         resyncPeriod: Duration = .seconds(60),
         probeObserver: (any ProbeObserver)? = nil,
-        evictionCheckPeriod: Duration = .seconds(10)
+        evictionCheckPeriod: Duration = .seconds(10),
+        syncObserver: (any PodSyncObserver)? = nil
     ) {
         self.nodeName = nodeName
         self.rootDirectory = rootDirectory
@@ -65,6 +68,7 @@ public struct PodManagerConfiguration: Sendable {
         self.resyncPeriod = resyncPeriod
         self.probeObserver = probeObserver
         self.evictionCheckPeriod = evictionCheckPeriod
+        self.syncObserver = syncObserver
     }
 }
 

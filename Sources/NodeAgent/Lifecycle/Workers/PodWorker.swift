@@ -34,6 +34,9 @@ actor PodWorker {
     var failure: (reason: String, message: String)?
     /// When the pod's emptyDir usage was last measured against its sizeLimits.
     var lastStorageCheck: ContinuousClock.Instant?
+    /// For `kubelet_pod_worker_duration_seconds`: whether a sync has run, and whether the store sent a newer pod.
+    private var hasSynced = false
+    private var updatePending = false
     /// Backoff entries were restored from attempt numbers after a restart of the agent.
     var backoffRestored = false
     /// The status last written to the store.
@@ -91,6 +94,7 @@ actor PodWorker {
             pod.metadata = newer.metadata
             pod.spec = newer.spec
         }
+        updatePending = true
         wake()
     }
 
@@ -110,7 +114,16 @@ actor PodWorker {
             }
             wakePending = false
             if shutDown { break }
+            let started = ContinuousClock.now
             await syncOnce()
+            if let observer = configuration.syncObserver {
+                let operation: PodSyncOperation =
+                    pod.metadata.deletionTimestamp != nil || finished ? .kill
+                    : !hasSynced ? .create : updatePending ? .update : .sync
+                observer.podSyncFinished(operation, duration: ContinuousClock.now - started)
+            }
+            hasSynced = true
+            updatePending = false
         }
         timer?.cancel()
     }
