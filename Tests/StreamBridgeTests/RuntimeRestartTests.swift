@@ -15,13 +15,20 @@ import Testing
         do {
             try await StreamBed.with("restart", endpoint: containerd.endpoint) { bed in
                 let id = try await bed.sleeper()
-                async let user = bed.user(bed.execURL(id, ["cat"], stdin: true, stderr: false),
+                // The command marks in the container when it has echoed the first line, so the restart comes after the
+                // echo however slow a busy machine makes the client.
+                let marker = "/tmp/echoed-\(UUID().uuidString.prefix(6))"
+                async let user = bed.user(bed.execURL(id, ["sh", "-c", "read line; echo \"$line\"; touch \(marker); exec cat"],
+                                                      stdin: true, stderr: false),
                                           steps: [StreamUser.send(0, "before\n"), StreamUser.wait(1, "before"), StreamUser.readAll],
                                           timeout: 60)
-                // The client is a Python process: on a busy machine it can take many seconds to connect.
-                for _ in 0..<400 where bed.service.limiter.activeStreams == 0 { try await Task.sleep(for: .milliseconds(100)) }
-                #expect(bed.service.limiter.activeStreams == 1, "the client never connected")
-                try await Task.sleep(for: .milliseconds(1500))
+                var echoed = false
+                for _ in 0..<400 where !echoed {
+                    echoed = (try? await bed.client.execSync(id: id, command: ["test", "-e", marker], timeout: .seconds(5)))?.exitCode == 0
+                    if !echoed { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                #expect(echoed, "the command never echoed the first line")
+                try await Task.sleep(for: .milliseconds(500))
                 let restarted = ContinuousClock.now
                 try await containerd.restart()
                 let outcome = try await user
