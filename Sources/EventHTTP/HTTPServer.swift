@@ -61,6 +61,11 @@ public final class HTTPServer: Sendable {
     /// The port actually bound (useful with port 0), after `start()`.
     public var boundPort: Int { state.withLock { $0.port } }
 
+    /// Connections open right now (0 before `start()`), as the loop thread last counted them.
+    public var openConnections: Int {
+        state.withLock { $0.core }?.liveConnections.withLock { $0 } ?? 0
+    }
+
     /// Stops accepting, closes idle keep-alive connections, ends streams and WebSockets (Close 1001), lets
     /// in-flight requests finish for up to `gracePeriod`, then closes everything and stops the loop thread.
     public func shutdown(gracePeriod: Duration) async {

@@ -157,9 +157,12 @@ struct ProtocolTests {
     @Test func maxConnectionsIsEnforced() async throws {
         let s = try TestServer.start(tls: false, router: protocolRouter()) { $0.maxConnections = 2 }
         // Two connections that stay open (slowloris-style), then a third that must be refused.
-        async let a = python(["cmd": "slowloris", "port": s.port, "timeout": 3])
-        async let b = python(["cmd": "slowloris", "port": s.port, "timeout": 3])
-        try await Task.sleep(for: .milliseconds(500))
+        async let a = python(["cmd": "slowloris", "port": s.port, "timeout": 8])
+        async let b = python(["cmd": "slowloris", "port": s.port, "timeout": 8])
+        // Python can take seconds to start on a busy machine: wait until both connections are really open.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while s.server.openConnections < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(s.server.openConnections == 2)
         let third = try await python(["cmd": "raw", "port": s.port, "timeout": 3,
                                       "parts": [b64("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")]])
         #expect((third["response"] as? String ?? "").isEmpty, "\(third)")

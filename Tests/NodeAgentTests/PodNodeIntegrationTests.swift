@@ -121,7 +121,8 @@ struct PodNodeIntegrationTests {
         let seen = observer.operations
         #expect(seen.first == .create, "\(seen)")
         #expect(seen.filter { $0 == .create }.count == 1)
-        #expect(seen.contains(.sync))
+        // Relist-driven `sync` reports depend on timing (a pod may reach Running within its first sync), so only the
+        // first and the terminating syncs are certain.
         #expect(seen.contains(.kill))
         #expect(observer.durations.allSatisfy { $0 > .zero && $0 < .seconds(30) })
     }
