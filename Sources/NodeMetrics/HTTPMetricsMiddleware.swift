@@ -17,14 +17,12 @@ public struct HTTPMetricsMiddleware: HTTPMiddleware {
 
     /// Records the request around `next`.
     public func handle(_ request: HTTPRequest, context: RouteContext, next: HTTPHandler) async throws -> HTTPResponse {
-        let path = context.routePattern ?? "other"
-        let labels = [request.method.lowercased(), path, "readwrite", longRunning(path) ? "true" : "false"]
-        metrics.httpRequests.increment(labels)
+        let labels = labels(request, context)
         metrics.httpInflight.add(labels, 1)
         let start = ContinuousClock.now
         defer {
             metrics.httpInflight.add(labels, -1)
-            metrics.httpRequestDuration.observe(ContinuousClock.now - start, labels)
+            record(labels, since: start)
         }
         return try await next(request, context)
     }
@@ -33,20 +31,25 @@ public struct HTTPMetricsMiddleware: HTTPMiddleware {
     /// async path it records nothing here, because `handle` will.
     public func handleInline(_ request: HTTPRequest, context: RouteContext, next: HTTPInlineNext) throws -> HTTPResponse? {
         let start = ContinuousClock.now
-        let path = context.routePattern ?? "other"
-        let labels = [request.method.lowercased(), path, "readwrite", longRunning(path) ? "true" : "false"]
+        let labels = labels(request, context)
         let response: HTTPResponse?
         do {
             response = try next(request, context)
         } catch {
-            metrics.httpRequests.increment(labels)
-            metrics.httpRequestDuration.observe(ContinuousClock.now - start, labels)
+            record(labels, since: start)
             throw error
         }
-        if response != nil {
-            metrics.httpRequests.increment(labels)
-            metrics.httpRequestDuration.observe(ContinuousClock.now - start, labels)
-        }
+        if response != nil { record(labels, since: start) }
         return response
+    }
+
+    private func labels(_ request: HTTPRequest, _ context: RouteContext) -> [String] {
+        let path = context.routePattern ?? "other"
+        return [request.method.lowercased(), path, "readwrite", longRunning(path) ? "true" : "false"]
+    }
+
+    private func record(_ labels: [String], since start: ContinuousClock.Instant) {
+        metrics.httpRequests.increment(labels)
+        metrics.httpRequestDuration.observe(ContinuousClock.now - start, labels)
     }
 }

@@ -49,73 +49,80 @@ protocol MetricSource: Sendable {
     func family() -> MetricFamily
 }
 
-/// A counter family: values only go up.
-public final class Counter: MetricSource {
+/// The labelled values of a counter or gauge family: one store, so the two kinds differ only in what they allow.
+final class ScalarSeries: Sendable {
     let name: String
     let help: String
     let labelNames: [String]
+    let kind: MetricFamily.Kind
     private let values = Mutex<[[String]: Double]>([:])
 
-    init(name: String, help: String, labelNames: [String]) {
+    init(name: String, help: String, labelNames: [String], kind: MetricFamily.Kind) {
         self.name = name
         self.help = help
         self.labelNames = labelNames
+        self.kind = kind
         // A family without labels has its one series from the start, so it reads 0 rather than being absent.
         if labelNames.isEmpty { values.withLock { $0[[]] = 0 } }
+    }
+
+    func update(_ labels: [String], _ change: (inout Double) -> Void) {
+        values.withLock { change(&$0[labels, default: 0]) }
+    }
+
+    func value(_ labels: [String]) -> Double {
+        values.withLock { $0[labels] ?? 0 }
+    }
+
+    func family() -> MetricFamily {
+        let snapshot = values.withLock { $0 }
+        return MetricFamily(name: name, help: help, kind: kind, labelNames: labelNames,
+                            series: snapshot.map { .init($0.key, .scalar($0.value)) })
+    }
+}
+
+/// A counter family: values only go up.
+public final class Counter: MetricSource {
+    private let series: ScalarSeries
+
+    init(name: String, help: String, labelNames: [String]) {
+        series = ScalarSeries(name: name, help: help, labelNames: labelNames, kind: .counter)
     }
 
     /// Adds `amount` (which must not be negative) to the series with `labels`.
     public func increment(_ labels: [String] = [], by amount: Double = 1) {
         guard amount >= 0 else { return }
-        values.withLock { $0[labels, default: 0] += amount }
+        series.update(labels) { $0 += amount }
     }
 
     /// The current value of a series (tests).
-    public func value(_ labels: [String] = []) -> Double {
-        values.withLock { $0[labels] ?? 0 }
-    }
+    public func value(_ labels: [String] = []) -> Double { series.value(labels) }
 
-    func family() -> MetricFamily {
-        let snapshot = values.withLock { $0 }
-        return MetricFamily(name: name, help: help, kind: .counter, labelNames: labelNames,
-                            series: snapshot.map { .init($0.key, .scalar($0.value)) })
-    }
+    func family() -> MetricFamily { series.family() }
 }
 
 /// A gauge family: values go up and down.
 public final class Gauge: MetricSource {
-    let name: String
-    let help: String
-    let labelNames: [String]
-    private let values = Mutex<[[String]: Double]>([:])
+    private let series: ScalarSeries
 
     init(name: String, help: String, labelNames: [String]) {
-        self.name = name
-        self.help = help
-        self.labelNames = labelNames
-        if labelNames.isEmpty { values.withLock { $0[[]] = 0 } }
+        series = ScalarSeries(name: name, help: help, labelNames: labelNames, kind: .gauge)
     }
 
     /// Sets a series.
     public func set(_ labels: [String] = [], _ value: Double) {
-        values.withLock { $0[labels] = value }
+        series.update(labels) { $0 = value }
     }
 
     /// Adds `delta` (may be negative) to a series.
     public func add(_ labels: [String] = [], _ delta: Double) {
-        values.withLock { $0[labels, default: 0] += delta }
+        series.update(labels) { $0 += delta }
     }
 
     /// The current value of a series (tests).
-    public func value(_ labels: [String] = []) -> Double {
-        values.withLock { $0[labels] ?? 0 }
-    }
+    public func value(_ labels: [String] = []) -> Double { series.value(labels) }
 
-    func family() -> MetricFamily {
-        let snapshot = values.withLock { $0 }
-        return MetricFamily(name: name, help: help, kind: .gauge, labelNames: labelNames,
-                            series: snapshot.map { .init($0.key, .scalar($0.value)) })
-    }
+    func family() -> MetricFamily { series.family() }
 }
 
 /// A histogram family with fixed buckets.
