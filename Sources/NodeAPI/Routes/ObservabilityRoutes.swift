@@ -22,6 +22,7 @@ public struct ObservabilityRoutes: Sendable {
     /// The route table rows.
     public var routes: [APIRoute] {
         let services = self.services
+        let summaries = EncodedSummaryCache()
         @Sendable func require() throws -> NodeObservability {
             guard let services else {
                 throw APIStatusError(.serviceUnavailable("stats and metrics are not available on this node"))
@@ -38,8 +39,7 @@ public struct ObservabilityRoutes: Sendable {
                 guard only == nil || only == "true" || only == "false" else {
                     throw HTTPError.badRequest("only_cpu_and_memory must be true or false")
                 }
-                let summary = only == "true" ? snapshot.summary.onlyCPUAndMemory() : snapshot.summary
-                return .json(try Self.encode(summary))
+                return .json(try summaries.json(for: snapshot, cpuAndMemoryOnly: only == "true"))
             },
             APIRoute("GET", "/metrics", access: .resource("metrics")) { request, _ in
                 Self.exposition(try require().kubeletMetrics.registry.families(), request)
