@@ -5,6 +5,7 @@ import KubeTypes
 import Logging
 import NodeAPI
 import NodeAgent
+import StreamBridge
 import TestSupport
 import Testing
 
@@ -39,7 +40,8 @@ final class RuntimeNode: Sendable {
     }
 
     /// Runs `body` on a fresh node; removes the scope's pods, the root directory and the server afterwards.
-    static func with(_ name: String, _ body: (RuntimeNode) async throws -> Void) async throws {
+    /// `streaming` also wires the interactive stream service (exec, attach and port-forward over WebSocket).
+    static func with(_ name: String, streaming: Bool = false, _ body: (RuntimeNode) async throws -> Void) async throws {
         let testRuntime = try await TestRuntime.shared()
         let scope = testRuntime.makeScope(name)
         let client = try testRuntime.makeClient()
@@ -57,6 +59,7 @@ final class RuntimeNode: Sendable {
         var services = NodeServices(readiness: [], pods: pods)
         services.containers = RuntimeContainerLocator(pods: pods, runtime: client)
         services.containerRuntime = client
+        if streaming { services.streaming = StreamingService(runtime: client, logger: logger) }
         var failure: (any Error)?
         var node: TestNode?
         do {

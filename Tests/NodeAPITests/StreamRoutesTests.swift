@@ -12,7 +12,7 @@ import Testing
 /// API, the container locator and the bridge to containerd, with a real WebSocket client (Python websocket-client).
 @Suite struct StreamRoutesTests {
     @Test func execAttachAndPortForwardByPodName() async throws {
-        try await StreamNode.with("streams") { bed in
+        try await RuntimeNode.with("streams", streaming: true) { bed in
             let shell = try await bed.create("shell", Container(name: "main", image: bed.testRuntime.busyboxImage,
                                                                  command: ["sleep", "3600"]))
             var echo = Container(name: "echo", image: bed.testRuntime.busyboxImage,
@@ -62,7 +62,7 @@ import Testing
 
     /// Who may open streams: only the admin, over the WebSocket itself and whatever the method.
     @Test func authorizationMatrixForStreamRoutes() async throws {
-        try await StreamNode.with("streamauth") { bed in
+        try await RuntimeNode.with("streamauth", streaming: true) { bed in
             let paths = ["/exec/default/p/c?command=true", "/attach/default/p/c?stdin=true", "/portForward/default/p?ports=80"]
             for path in paths {
                 for (token, expected) in [("token-viewer", 403), ("token-metrics", 403), ("token-norole", 403), ("not-a-token", 401)] {
@@ -81,80 +81,13 @@ import Testing
     }
 }
 
-/// A node that runs pods on the shared containerd, with the streaming service wired as the executable wires it,
-/// behind a TLS `TestNode`; and the Python WebSocket user over TLS.
-final class StreamNode: Sendable {
-    let testRuntime: TestRuntime
-    let scope: TestScope
-    let store: ObjectStore<Pod>
-    let pods: PodService
-    let node: TestNode
-
-    static let logger = TestRuntime.makeLogger("swiftlet.test.stream-routes")
-
-    private init(testRuntime: TestRuntime, scope: TestScope, store: ObjectStore<Pod>, pods: PodService, node: TestNode) {
-        self.testRuntime = testRuntime
-        self.scope = scope
-        self.store = store
-        self.pods = pods
-        self.node = node
-    }
-
-    /// Runs `body` on a fresh node; removes the scope's pods, the root directory and the server afterwards.
-    static func with(_ name: String, _ body: (StreamNode) async throws -> Void) async throws {
-        let testRuntime = try await TestRuntime.shared()
-        let scope = testRuntime.makeScope(name)
-        let client = try testRuntime.makeClient()
-        let root = NSTemporaryDirectory() + "swiftlet-stream-route-tests/" + scope.id
-        let configuration = PodManagerConfiguration(
-            nodeName: "test-node", rootDirectory: root, relistPeriod: .milliseconds(200), backoffBase: .seconds(1),
-            backoffMax: .seconds(30), hostIP: "127.0.0.1", ownerLabels: scope.labels)
-        let store = try await ObjectStore<Pod>(directory: InMemoryPersistence(), logger: logger)
-        let events = EventRecorder(nodeName: "test-node", logger: logger)
-        let manager = PodManager(runtime: client, store: store, events: events, configuration: configuration, logger: logger)
-        let pods = PodService(
-            store: store, lifecycle: manager, events: events,
-            admission: PodAdmission(resources: NodeResources(cpuMillis: 64_000, memoryBytes: 256 << 30, maxPods: 500)),
-            logger: logger)
-        var services = NodeServices(readiness: [], pods: pods)
-        services.containers = RuntimeContainerLocator(pods: pods, runtime: client)
-        services.containerRuntime = client
-        services.streaming = StreamingService(runtime: client, logger: logger)
-        var failure: (any Error)?
-        do {
-            let node = try TestNode(routes: NodeRoutes.all(services))
-            await manager.start()
-            do {
-                try await body(StreamNode(testRuntime: testRuntime, scope: scope, store: store, pods: pods, node: node))
-            } catch {
-                failure = error
-            }
-            await node.stop()
-            await manager.stop()
-        } catch {
-            failure = error
-        }
-        _ = try? await testRuntime.cleanUp(scope)
-        try? FileManager.default.removeItem(atPath: root)
-        await client.close()
-        if let failure { throw failure }
-    }
-
+/// The stream route tests' helpers on top of `RuntimeNode` (started with `streaming: true`): pods with one
+/// container, and the Python WebSocket user over TLS.
+extension RuntimeNode {
     /// Creates a one-container pod named `<scope>-<suffix>` through the pod API.
     func create(_ suffix: String, _ container: Container) async throws -> Pod {
         try await pods.create(Pod(metadata: ObjectMeta(name: scope.name(suffix), namespace: "default"),
                                   spec: PodSpec(containers: [container])))
-    }
-
-    /// Waits (60 s at most) until container `name` of `pod` runs.
-    func waitRunning(_ pod: Pod, _ name: String) async throws {
-        let key = ObjectKey(namespace: "default", name: pod.metadata.name ?? "")
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if await store.get(key)?.status.containerStatuses?.first(where: { $0.name == name })?.state?.running != nil { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw FixtureError(message: "container \(name) of \(key.name) did not start within 60 s")
     }
 
     struct Outcome {
