@@ -124,6 +124,7 @@ struct NodeProcess {
         await staticPods?.stop()
         await observability.stop(observabilityStartup)
         await podManager.stop()
+        await store.flushDeferredWrites()
         await runtime.close()
         logger.notice("stopped")
     }

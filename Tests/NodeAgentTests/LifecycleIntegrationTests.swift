@@ -152,6 +152,9 @@ struct LifecycleIntegrationTests {
             // attempt → (created, finished) in ns, sampled from the runtime.
             var seen: [UInt32: (created: Int64, finished: Int64)] = [:]
             var sawBackOffMessage = false
+            // The restart count shown while the status read CrashLoopBackOff: never 0, because the first restart
+            // is not delayed (a 4 s wait could not slip between 30 ms samples).
+            var backOffRestartCounts = Set<Int32>()
             let deadline = ContinuousClock.now + .seconds(60)
             while ContinuousClock.now < deadline && (seen[3]?.created ?? 0) == 0 {
                 for container in try await bed.runtimeContainers(pod) {
@@ -160,11 +163,13 @@ struct LifecycleIntegrationTests {
                     else { continue }
                     seen[container.metadata.attempt] = (status.createdAt, status.finishedAt)
                 }
-                if let waiting = await bed.store.get(pod.objectKey)?.container("app")?.state?.waiting,
-                    waiting.reason == "CrashLoopBackOff",
-                    waiting.message == "back-off 4s restarting failed container=app pod=\(pod.metadata.name ?? "")_default(\(pod.metadata.uid ?? ""))"
+                if let status = await bed.store.get(pod.objectKey)?.container("app"), let waiting = status.state?.waiting,
+                    waiting.reason == "CrashLoopBackOff"
                 {
-                    sawBackOffMessage = true
+                    backOffRestartCounts.insert(status.restartCount)
+                    if waiting.message == "back-off 4s restarting failed container=app pod=\(pod.metadata.name ?? "")_default(\(pod.metadata.uid ?? ""))" {
+                        sawBackOffMessage = true
+                    }
                 }
                 try await Task.sleep(for: .milliseconds(30))
             }
@@ -173,12 +178,13 @@ struct LifecycleIntegrationTests {
                 return Double(next.created - previous.finished) / 1e9
             }
             let first = try gap(1), second = try gap(2), third = try gap(3)
-            // Relative bounds: a loaded machine adds seconds to every restart alike (create + start under load), but
-            // only a restart delayed by the backoff waits the base (4 s) and then twice the base on top of that.
-            #expect(first + 2 < second, "first restart after \(first)s, second after \(second)s")
-            #expect(second >= 3.95 && second < 9, "second restart after \(second)s")
-            #expect(third >= 7.95 && third < 13, "third restart after \(third)s")
-            #expect(second + 2 < third, "second restart after \(second)s, third after \(third)s")
+            // Durations are bounded from below only: the backoff guarantees its minimum, while a loaded machine adds
+            // seconds to any restart (a first, immediate restart has taken 5 s under the full suite). That the first
+            // restart skips the backoff is shown by the status instead.
+            #expect(!backOffRestartCounts.contains(0), "CrashLoopBackOff before the first restart; gap \(first)s")
+            #expect(backOffRestartCounts.contains(1) && backOffRestartCounts.contains(2), "\(backOffRestartCounts)")
+            #expect(second >= 3.95 && second < 20, "second restart after \(second)s")
+            #expect(third >= 7.95 && third < 30, "third restart after \(third)s")
             #expect(sawBackOffMessage)
             let events = bed.events.events(podUID: pod.metadata.uid)
             #expect(events.contains { $0.reason == "BackOff" && $0.type == "Warning" })

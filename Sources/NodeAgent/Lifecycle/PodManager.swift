@@ -121,7 +121,7 @@ public final class PodManager: PodLifecycle {
         state.withLock { _ = $0.workers.removeValue(forKey: uid) }
     }
 
-    /// One PLEG relist: two list calls, a diff, and a wake-up for each pod that changed.
+    /// One PLEG relist: two concurrent list calls, a diff, and a wake-up for each pod that changed.
     func relistOnce() async {
         var sandboxFilter = Runtime_V1_PodSandboxFilter()
         sandboxFilter.labelSelector = configuration.ownerLabels
@@ -130,8 +130,9 @@ public final class PodManager: PodLifecycle {
         let sandboxes: [Runtime_V1_PodSandbox]
         let containers: [Runtime_V1_Container]
         do {
-            sandboxes = try await runtime.listPodSandboxes(filter: sandboxFilter)
-            containers = try await runtime.listContainers(filter: containerFilter)
+            async let sandboxListing = runtime.listPodSandboxes(filter: sandboxFilter)
+            async let containerListing = runtime.listContainers(filter: containerFilter)
+            (sandboxes, containers) = try await (sandboxListing, containerListing)
         } catch {
             // Cancellation is `stop()`, not a runtime problem.
             if !Task.isCancelled { logger.warning("relist failed", metadata: ["error": "\(error)"]) }

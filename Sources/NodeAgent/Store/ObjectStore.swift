@@ -1,7 +1,8 @@
 import Logging
 
 /// The durable object store with its watch hub: one object per file, every accepted change on disk before it is
-/// acknowledged, and Kubernetes watch semantics on top.
+/// acknowledged, and Kubernetes watch semantics on top. Writes of data the agent can rebuild (pod status) may be
+/// `WriteDurability.deferred`: published at once, written right after, never ahead of a durable write of the key.
 ///
 /// How a write flows (and why):
 /// 1. It takes the object's key lock, so writes to one key are applied one after another against committed state
@@ -53,6 +54,14 @@ public actor ObjectStore<Object: StoredObject> {
     private var pendingHead = 0
     /// Keys with a write in progress, each with the writers queued behind it.
     private var keyLocks: [ObjectKey: [CheckedContinuation<Void, Never>]] = [:]
+    /// Keys with a disk operation in progress (a durable write's or a deferred flush's), each with the operations
+    /// queued behind it. Separate from `keyLocks` so a deferred update never waits for a flush's fsync.
+    private var diskLocks: [ObjectKey: [CheckedContinuation<Void, Never>]] = [:]
+    /// Encoded objects of deferred writes not on disk yet, by key (the newest one only).
+    private var deferredWrites: [ObjectKey: [UInt8]] = [:]
+    /// Keys with a flush task waiting for their lock.
+    private var flushesScheduled: Set<ObjectKey> = []
+    private var flushesInFlight = 0
     private var history: WatchHistory<Object>
     private var watchers: [UInt64: Watcher] = [:]
     private var nextWatcherID: UInt64 = 0
@@ -220,10 +229,13 @@ public actor ObjectStore<Object: StoredObject> {
     /// - Parameters:
     ///   - expectedResourceVersion: when given, the update is refused with `StoreError.conflict` unless the
     ///     stored object has this version (Kubernetes optimistic concurrency).
+    ///   - durability: `.durable` (the default) returns once the change is on disk; `.deferred` returns once it is
+    ///     published and writes it in the background (see `WriteDurability`).
     /// - Throws: `StoreError.notFound`, `.conflict`, `.invalidMutation`, `.io`, `.encodingFailed`, or what
     ///   `mutate` throws (nothing is written then).
     public func update(
-        _ key: ObjectKey, expectedResourceVersion: String? = nil, _ mutate: (inout Object) throws -> Void
+        _ key: ObjectKey, expectedResourceVersion: String? = nil, durability: WriteDurability = .durable,
+        _ mutate: (inout Object) throws -> Void
     ) async throws -> Object {
         await lockKey(key)
         guard let current = entries[key] else {
@@ -262,8 +274,15 @@ public actor ObjectStore<Object: StoredObject> {
         next.resourceVersion = String(version)
         let bytes = try encode(next, version: version)
         let change = StoreChange(version: version, kind: .modified, object: next, previous: current.object)
-        try await commit(version, change: change, entry: Entry(object: next, encoded: bytes)) { persistence in
-            try await persistence.write(name: key.fileName, bytes: bytes)
+        switch durability {
+        case .durable:
+            try await commit(version, change: change, entry: Entry(object: next, encoded: bytes)) { persistence in
+                try await persistence.write(name: key.fileName, bytes: bytes)
+            }
+        case .deferred:
+            deferredWrites[key] = bytes
+            scheduleFlush(key)
+            await commit(version, change: change, entry: Entry(object: next, encoded: bytes))
         }
         return next
     }
@@ -420,21 +439,72 @@ public actor ObjectStore<Object: StoredObject> {
     ) async throws {
         pending[version]?.change = change
         pending[version]?.entry = entry
+        let key = change.object.objectKey
+        await lockDisk(key)
         do {
             try await io(persistence)
         } catch {
+            unlockDisk(key)
             pending[version]?.state = .failed
             publishReady()
-            logger.error(
-                "store write failed", metadata: ["key": "\(change.object.objectKey)", "error": "\(error)"])
+            logger.error("store write failed", metadata: ["key": "\(key)", "error": "\(error)"])
             throw Self.storeError(error)
         }
+        // The key's lock is held, so no deferred change is newer than this write, which carries (or removes) them
+        // all; holding the disk lock, no flush can land after it.
+        deferredWrites[key] = nil
+        unlockDisk(key)
+        await commit(version, change: change, entry: entry)
+    }
+
+    /// Publishes pending commit `version` without a disk operation (a deferred write) and waits until it is.
+    private func commit(_ version: UInt64, change: StoreChange<Object>, entry: Entry?) async {
+        pending[version]?.change = change
+        pending[version]?.entry = entry
         pending[version]?.state = .succeeded
         publishReady()
         if pending[version] != nil {
             await withCheckedContinuation { pending[version]?.waiter = $0 }
         }
     }
+
+    // MARK: - Deferred writes
+
+    /// Starts a flush of `key`'s deferred write unless one is already waiting for the key.
+    private func scheduleFlush(_ key: ObjectKey) {
+        guard flushesScheduled.insert(key).inserted else { return }
+        Task { await self.flushDeferred(key) }
+    }
+
+    /// Writes `key`'s newest deferred change under the key's disk lock, so a durable write or delete of the key
+    /// can never be overtaken by an older deferred one (nor a deleted object's file be recreated), while updates of
+    /// the key go on (and replace what the next flush writes) during the fsync.
+    private func flushDeferred(_ key: ObjectKey) async {
+        await lockDisk(key)
+        // From here a new deferred write schedules another flush, which queues behind this one.
+        flushesScheduled.remove(key)
+        guard let bytes = deferredWrites.removeValue(forKey: key) else {
+            unlockDisk(key)
+            return
+        }
+        flushesInFlight += 1
+        do {
+            try await persistence.write(name: key.fileName, bytes: bytes)
+        } catch {
+            // The change stays published; the next write of the key carries it to disk.
+            logger.error("deferred store write failed", metadata: ["key": "\(key)", "error": "\(error)"])
+        }
+        flushesInFlight -= 1
+        unlockDisk(key)
+    }
+
+    /// Writes every deferred change now and returns when they are on disk (for shutdown and tests).
+    public func flushDeferredWrites() async {
+        for key in deferredWrites.keys { await flushDeferred(key) }
+    }
+
+    /// Deferred changes published but not on disk yet: keys waiting for a flush plus flushes under way.
+    public var deferredWriteCount: Int { deferredWrites.count + flushesInFlight }
 
     /// Publishes finished commits in version order, stopping at the first one still in flight.
     private func publishReady() {
@@ -518,14 +588,33 @@ public actor ObjectStore<Object: StoredObject> {
 
     /// Hands the lock to the next queued writer of `key`, or frees it.
     private func unlockKey(_ key: ObjectKey) {
-        guard var waiters = keyLocks[key] else { return }
-        if waiters.isEmpty {
-            keyLocks[key] = nil
-        } else {
-            let next = waiters.removeFirst()
-            keyLocks[key] = waiters
-            next.resume()
+        if let next = Self.handOver(key, in: &keyLocks) { next.resume() }
+    }
+
+    private func lockDisk(_ key: ObjectKey) async {
+        if diskLocks[key] == nil {
+            diskLocks[key] = []
+            return
         }
+        await withCheckedContinuation { diskLocks[key, default: []].append($0) }
+    }
+
+    private func unlockDisk(_ key: ObjectKey) {
+        if let next = Self.handOver(key, in: &diskLocks) { next.resume() }
+    }
+
+    /// Frees `key` in `locks`, or returns the next waiter, which now holds it.
+    private static func handOver(
+        _ key: ObjectKey, in locks: inout [ObjectKey: [CheckedContinuation<Void, Never>]]
+    ) -> CheckedContinuation<Void, Never>? {
+        guard var waiters = locks[key] else { return nil }
+        if waiters.isEmpty {
+            locks[key] = nil
+            return nil
+        }
+        let next = waiters.removeFirst()
+        locks[key] = waiters
+        return next
     }
 
     // MARK: - Helpers

@@ -36,9 +36,13 @@ actor ImageManager {
         return lastComponent[lastComponent.index(after: colon)...] == "latest" ? .always : .ifNotPresent
     }
 
-    /// Makes the container's image present. On failure returns the waiting reason to report.
+    /// The result of one `ImageStatus` call: the image, nil when it is absent, or the call's error.
+    typealias Lookup = Result<Runtime_V1_Image?, any Error>
+
+    /// Makes the container's image present. On failure returns the waiting reason to report. `lookup` is an
+    /// `ImageStatus` answer the caller took moments ago in the same sync; without it the image is looked up here.
     func ensureImage(
-        pod: Pod, container: Container, sandboxConfig: Runtime_V1_PodSandboxConfig?
+        pod: Pod, container: Container, sandboxConfig: Runtime_V1_PodSandboxConfig?, lookup: Lookup? = nil
     ) async -> Result<ImageInfo, ContainerWaitingReason> {
         let image = container.image ?? ""
         guard !image.isEmpty else {
@@ -47,7 +51,7 @@ actor ImageManager {
         let policy = Self.pullPolicy(container)
         let present: Runtime_V1_Image?
         do {
-            present = try await runtime.imageStatus(image)
+            if let lookup { present = try lookup.get() } else { present = try await runtime.imageStatus(image) }
         } catch {
             return .failure(ContainerWaitingReason(reason: "ErrImageInspect", message: "Failed to inspect image \"\(image)\": \(error)"))
         }

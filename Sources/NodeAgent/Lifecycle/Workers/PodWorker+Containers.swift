@@ -51,8 +51,11 @@ extension PodWorker {
         }
         var ips: [String] = []
         if let status = try? await runtime.podSandboxStatus(id: id, verbose: false) {
-            let network = status.status.network
-            ips = ([network.ip] + network.additionalIps.map(\.ip)).filter { !$0.isEmpty }
+            ips = Self.ips(status)
+            // The view fetched after the containers start reuses this instead of asking again.
+            sandboxCache[id] = SandboxInstance(
+                id: id, attempt: attempt, ready: status.status.state == .sandboxReady,
+                createdAt: status.status.createdAt, ips: ips)
         }
         return (id, config, ips)
     }
@@ -60,7 +63,7 @@ extension PodWorker {
     /// kubelet's `startContainer` step with its backoff check first. Returns true when it touched the runtime.
     func startContainer(
         _ container: Container, isInit: Bool, sandbox: (id: String, config: Runtime_V1_PodSandboxConfig, ips: [String]),
-        view: PodRuntimeView
+        view: PodRuntimeView, imageLookup: ImageManager.Lookup? = nil
     ) async -> Bool {
         let containerKey = ContainerKey(name: container.name, isInit: isInit)
         let latest = view.latest(container.name, isInit: isInit)
@@ -90,7 +93,8 @@ extension PodWorker {
         }
 
         let image: ImageInfo
-        switch await environment.images.ensureImage(pod: pod, container: container, sandboxConfig: sandbox.config) {
+        switch await environment.images.ensureImage(
+            pod: pod, container: container, sandboxConfig: sandbox.config, lookup: imageLookup) {
         case .success(let info): image = info
         case .failure(let reason):
             reasons[containerKey] = reason

@@ -201,8 +201,11 @@ actor PodWorker {
             changed = try await killPodIfRunning(view, grace: pod.spec.terminationGracePeriodSeconds ?? 30) || changed
         }
         var sandbox: (id: String, config: Runtime_V1_PodSandboxConfig, ips: [String])?
+        var imageLookups: [String: ImageManager.Lookup] = [:]
         if actions.createSandbox {
+            let lookups = lookUpImages(imagesToStart(actions))
             sandbox = try await createSandbox(attempt: actions.sandboxAttempt, replacing: !view.sandboxes.isEmpty)
+            imageLookups = await lookups.value
             changed = true
         } else if let id = actions.sandboxID, let current = view.readySandbox, current.id == id {
             sandbox = (id, buildSandboxConfig(attempt: current.attempt), current.ips)
@@ -223,11 +226,17 @@ actor PodWorker {
                 changed = true
             }
             if let index = actions.initContainerToStart, let container = pod.spec.initContainers?[index] {
-                changed = await startContainer(container, isInit: true, sandbox: sandbox, view: view) || changed
+                let lookup = imageLookups.removeValue(forKey: container.image ?? "")
+                changed = await startContainer(container, isInit: true, sandbox: sandbox, view: view, imageLookup: lookup)
+                    || changed
             } else {
                 for index in actions.containersToStart {
                     let container = pod.spec.containers[index]
-                    changed = await startContainer(container, isInit: false, sandbox: sandbox, view: view) || changed
+                    // A lookup is used once: a second container with the same image asks afresh, after the first
+                    // one's pull (if any) has run.
+                    let lookup = imageLookups.removeValue(forKey: container.image ?? "")
+                    changed = await startContainer(container, isInit: false, sandbox: sandbox, view: view, imageLookup: lookup)
+                        || changed
                 }
             }
         }
@@ -235,6 +244,34 @@ actor PodWorker {
         await collectGarbage(view)
         try await writeStatus(view)
         scheduleNextWake(view)
+    }
+
+    /// The images of the containers `actions` starts, without repeats.
+    private func imagesToStart(_ actions: PodActions) -> [String] {
+        let containers: [Container]
+        if let index = actions.initContainerToStart, let initContainers = pod.spec.initContainers {
+            containers = [initContainers[index]]
+        } else {
+            containers = actions.containersToStart.map { pod.spec.containers[$0] }
+        }
+        var seen = Set<String>()
+        return containers.compactMap(\.image).filter { !$0.isEmpty && seen.insert($0).inserted }
+    }
+
+    /// Looks `images` up concurrently, to overlap with the sandbox's creation: kubelet asks for each image's status
+    /// after the sandbox is up, which puts one more runtime round trip on the pod-start path.
+    private func lookUpImages(_ images: [String]) -> Task<[String: ImageManager.Lookup], Never> {
+        let runtime = self.runtime
+        return Task {
+            await withTaskGroup(of: (String, ImageManager.Lookup).self) { group in
+                for image in images {
+                    group.addTask {
+                        do { return (image, .success(try await runtime.imageStatus(image))) } catch { return (image, .failure(error)) }
+                    }
+                }
+                return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+        }
     }
 
     // MARK: Runtime view
@@ -245,62 +282,82 @@ actor PodWorker {
         return labels
     }
 
-    /// The runtime's view of this pod. Status calls go only to instances that are new or changed state.
+    /// The runtime's view of this pod. The two lists run concurrently; status calls go only to instances that
+    /// are new or changed state, and those run concurrently too: each round trip is on the pod-start path.
     func fetchView() async throws -> PodRuntimeView {
         var sandboxFilter = Runtime_V1_PodSandboxFilter()
         sandboxFilter.labelSelector = podFilterLabels
         var containerFilter = Runtime_V1_ContainerFilter()
         containerFilter.labelSelector = podFilterLabels
-        let listedSandboxes = try await runtime.listPodSandboxes(filter: sandboxFilter)
-        let listedContainers = try await runtime.listContainers(filter: containerFilter)
+        let runtime = self.runtime
+        async let sandboxListing = runtime.listPodSandboxes(filter: sandboxFilter)
+        async let containerListing = runtime.listContainers(filter: containerFilter)
+        let (listedSandboxes, listedContainers) = try await (sandboxListing, containerListing)
 
         var sandboxes: [SandboxInstance] = []
-        var seenSandboxes = Set<String>()
+        var sandboxesToFetch: [SandboxInstance] = []
         for listed in listedSandboxes {
-            seenSandboxes.insert(listed.id)
             let ready = listed.state == .sandboxReady
             if let cached = sandboxCache[listed.id], cached.ready == ready {
                 sandboxes.append(cached)
                 continue
             }
-            var instance = SandboxInstance(
+            let instance = SandboxInstance(
                 id: listed.id, attempt: listed.metadata.attempt, ready: ready, createdAt: listed.createdAt, ips: [])
-            if ready {
-                let status = try await runtime.podSandboxStatus(id: listed.id, verbose: false)
-                let network = status.status.network
-                instance.ips = ([network.ip] + network.additionalIps.map(\.ip)).filter { !$0.isEmpty }
-            }
-            sandboxCache[listed.id] = instance
-            sandboxes.append(instance)
+            // Only a ready sandbox has IPs worth a status call.
+            if ready { sandboxesToFetch.append(instance) } else { sandboxes.append(instance) }
         }
-        sandboxCache = sandboxCache.filter { seenSandboxes.contains($0.key) }
+        sandboxes += try await withThrowingTaskGroup(of: SandboxInstance.self) { group in
+            for instance in sandboxesToFetch {
+                group.addTask {
+                    var instance = instance
+                    instance.ips = Self.ips(try await runtime.podSandboxStatus(id: instance.id, verbose: false))
+                    return instance
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        sandboxCache = Dictionary(sandboxes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
 
         var containers: [ContainerInstance] = []
-        var seenContainers = Set<String>()
+        var containersToFetch: [Runtime_V1_Container] = []
         for listed in listedContainers {
-            seenContainers.insert(listed.id)
-            let state = ContainerInstance.state(listed.state)
-            if let cached = instanceCache[listed.id], cached.state == state {
+            if let cached = instanceCache[listed.id], cached.state == ContainerInstance.state(listed.state) {
                 containers.append(cached)
-                continue
+            } else {
+                containersToFetch.append(listed)
             }
-            let response: Runtime_V1_ContainerStatusResponse
-            do {
-                response = try await runtime.containerStatus(id: listed.id, verbose: false)
-            } catch let error as CRIError where error.isNotFound {
-                continue
-            }
-            var instance = ContainerInstance(
-                status: response.status, sandboxID: listed.podSandboxID, labels: listed.labels)
-            if instance.state == .exited {
-                let message = TerminationMessage.read(instance)
-                if !message.isEmpty { instance.message = message }
-            }
-            instanceCache[listed.id] = instance
-            containers.append(instance)
         }
-        instanceCache = instanceCache.filter { seenContainers.contains($0.key) }
+        containers += try await withThrowingTaskGroup(of: ContainerInstance?.self) { group in
+            for listed in containersToFetch {
+                group.addTask {
+                    let response: Runtime_V1_ContainerStatusResponse
+                    do {
+                        response = try await runtime.containerStatus(id: listed.id, verbose: false)
+                    } catch let error as CRIError where error.isNotFound {
+                        return nil  // removed between the list and the status call
+                    }
+                    var instance = ContainerInstance(
+                        status: response.status, sandboxID: listed.podSandboxID, labels: listed.labels)
+                    if instance.state == .exited {
+                        let message = TerminationMessage.read(instance)
+                        if !message.isEmpty { instance.message = message }
+                    }
+                    return instance
+                }
+            }
+            return try await group.reduce(into: []) { result, instance in
+                if let instance { result.append(instance) }
+            }
+        }
+        instanceCache = Dictionary(containers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return PodRuntimeView(sandboxes: sandboxes, containers: containers)
+    }
+
+    /// The pod IPs in a sandbox status, primary first.
+    static func ips(_ status: Runtime_V1_PodSandboxStatusResponse) -> [String] {
+        let network = status.status.network
+        return ([network.ip] + network.additionalIps.map(\.ip)).filter { !$0.isEmpty }
     }
 
     // MARK: Status
@@ -321,7 +378,9 @@ actor PodWorker {
         if status == pod.status { return }
         let uid = self.uid
         do {
-            let updated = try await environment.store.update(key) { stored in
+            // Deferred: the status is rebuilt from the runtime after a crash, so its fsync stays off the path to
+            // the watch event that tells a client the pod runs.
+            let updated = try await environment.store.update(key, durability: .deferred) { stored in
                 guard stored.metadata.uid == uid else {
                     throw LifecycleError(message: "the stored pod \(stored.objectKey) is another pod now")
                 }
