@@ -258,19 +258,17 @@ actor PodWorker {
         return containers.compactMap(\.image).filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
-    /// Looks `images` up concurrently, to overlap with the sandbox's creation: kubelet asks for each image's status
-    /// after the sandbox is up, which puts one more runtime round trip on the pod-start path.
+    /// Looks `images` up while the sandbox is being created: kubelet asks for each image's status after the sandbox
+    /// is up, which puts one more runtime round trip on the pod-start path. (One after another inside the task: a
+    /// task group whose child result is a tuple holding a `Result` crashed the 6.3 release build in the runtime.)
     private func lookUpImages(_ images: [String]) -> Task<[String: ImageManager.Lookup], Never> {
         let runtime = self.runtime
         return Task {
-            await withTaskGroup(of: (String, ImageManager.Lookup).self) { group in
-                for image in images {
-                    group.addTask {
-                        do { return (image, .success(try await runtime.imageStatus(image))) } catch { return (image, .failure(error)) }
-                    }
-                }
-                return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            var lookups: [String: ImageManager.Lookup] = [:]
+            for image in images {
+                do { lookups[image] = .success(try await runtime.imageStatus(image)) } catch { lookups[image] = .failure(error) }
             }
+            return lookups
         }
     }
 
