@@ -11,6 +11,11 @@ import Foundation
 enum KernelFiles {
     /// The whole text of a small kernel file, or nil.
     static func text(_ path: String) -> String? {
+        bytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The whole content of a small kernel file, or nil.
+    static func bytes(_ path: String) -> [UInt8]? {
         // Kernel files report size 0, so read them with a plain loop rather than relying on the size.
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
@@ -23,7 +28,7 @@ enum KernelFiles {
             guard count > 0 else { break }
             bytes.append(contentsOf: chunk[0..<count])
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// The first line of a file as an unsigned number (cgroup v1 single-value files), or nil.
@@ -40,19 +45,51 @@ enum KernelFiles {
 
     /// A "key value" file (`memory.stat`, `/proc/meminfo` without the unit) as a dictionary.
     static func keyValues(_ path: String) -> [String: UInt64] {
-        guard let text = text(path) else { return [:] }
-        return parseKeyValues(text)
+        guard let bytes = bytes(path) else { return [:] }
+        return parseKeyValues(bytes)
     }
 
     /// Parses "key value [unit]" lines; a trailing ':' on the key is dropped (meminfo's style).
     static func parseKeyValues(_ text: String) -> [String: UInt64] {
+        parseKeyValues(Array(text.utf8))
+    }
+
+    /// The byte-level parser behind `parseKeyValues(_:)`. Housekeeping reads a `memory.stat` of about 40 lines per
+    /// container and pause container every pass; splitting it as `String`s (grapheme by grapheme) was a visible
+    /// share of the agent's CPU with 110 pods.
+    static func parseKeyValues(_ bytes: [UInt8]) -> [String: UInt64] {
         var values: [String: UInt64] = [:]
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count >= 2, let value = UInt64(fields[1]) else { continue }
-            var key = fields[0]
-            if key.hasSuffix(":") { key = key.dropLast() }
-            values[String(key)] = value
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n")
+        var index = 0
+        let end = bytes.count
+        while index < end {
+            var lineEnd = index
+            while lineEnd < end && bytes[lineEnd] != newline { lineEnd += 1 }
+            defer { index = lineEnd + 1 }
+            // Key: up to the first blank.
+            var keyEnd = index
+            while keyEnd < lineEnd && bytes[keyEnd] != space && bytes[keyEnd] != tab { keyEnd += 1 }
+            var valueStart = keyEnd
+            while valueStart < lineEnd && (bytes[valueStart] == space || bytes[valueStart] == tab) { valueStart += 1 }
+            guard keyEnd > index, valueStart < lineEnd else { continue }
+            // Value: decimal digits up to the next blank or the end of the line; anything else skips the line.
+            var value: UInt64 = 0
+            var cursor = valueStart
+            var valid = true
+            while cursor < lineEnd && bytes[cursor] != space && bytes[cursor] != tab {
+                let digit = bytes[cursor] &- UInt8(ascii: "0")
+                guard digit < 10 else { valid = false; break }
+                let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit))
+                guard !overflow1 && !overflow2 else { valid = false; break }
+                value = sum
+                cursor += 1
+            }
+            guard valid else { continue }
+            var keyLast = keyEnd
+            if bytes[keyLast - 1] == UInt8(ascii: ":") { keyLast -= 1 }
+            guard keyLast > index else { continue }
+            values[String(decoding: bytes[index..<keyLast], as: UTF8.self)] = value
         }
         return values
     }

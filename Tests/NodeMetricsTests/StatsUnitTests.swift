@@ -32,6 +32,11 @@ import Testing
         #expect(values["MemTotal"] == 16384)
         #expect(values["total_rss"] == 42)
         #expect(values.count == 2)
+        // The byte parser: tabs, no trailing newline, non-numbers, overflow and a lone key are skipped or taken
+        // exactly as the kernel writes them.
+        let memoryStat = KernelFiles.parseKeyValues(
+            "cache 4096\nrss\t8192\nnegative -1\nhuge 99999999999999999999\nlonely\n: 5\ntotal_inactive_file 12")
+        #expect(memoryStat == ["cache": 4096, "rss": 8192, "total_inactive_file": 12])
     }
 
     @Test func processStatWithSpacesInName() throws {

@@ -85,7 +85,15 @@ enum HTTPProbeClient {
         let deadline = loop.scheduleTask(in: timeoutAmount) {
             promise.fail(HTTPProbeError(message: "timeout after \(timeout.goString) awaiting the response"))
         }
-        let connected = bootstrap.connect(host: request.host, port: request.port)
+        // Probes almost always target an IP (the pod IP, or the loopback for host-network pods): connecting to the
+        // address directly skips NIO's resolver thread hop and happy-eyeballs machinery, which a profile with 110
+        // probed pods showed at about a third of the probe client's CPU.
+        let connected: EventLoopFuture<any Channel>
+        if let address = try? SocketAddress(ipAddress: request.host, port: request.port) {
+            connected = bootstrap.connect(to: address)
+        } else {
+            connected = bootstrap.connect(host: request.host, port: request.port)
+        }
         connected.whenFailure { error in promise.fail(HTTPProbeError(message: "dial tcp \(request.hostForURL):\(request.port): \(error)")) }
         defer {
             deadline.cancel()
