@@ -19,6 +19,9 @@ struct WatchHistory<Object: StoredObject>: Sendable {
     /// Number of changes kept.
     var count: Int { changes.count - head }
 
+    /// Number of changes held in memory, evicted ones not yet compacted away included.
+    var retainedCount: Int { changes.count }
+
     /// Adds a change (versions must increase), evicting the oldest when the window is full.
     mutating func append(_ change: StoreChange<Object>) {
         guard limit > 0 else {
@@ -29,7 +32,10 @@ struct WatchHistory<Object: StoredObject>: Sendable {
         if count > limit {
             oldestResumable = changes[head].version
             head += 1
-            if head >= limit {
+            // Compact once an eighth of the window is dead: evicted changes (each holding two copies of an object)
+            // stay in memory only until then, instead of doubling the window, at an amortized cost of 8 moves
+            // per append.
+            if head >= max(16, limit / 8) {
                 changes.removeFirst(head)
                 head = 0
             }
