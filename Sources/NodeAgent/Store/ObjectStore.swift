@@ -32,6 +32,13 @@ public actor ObjectStore<Object: StoredObject> {
         var waiter: CheckedContinuation<Void, Never>?
     }
 
+    /// One of a key's two locks (see `locks`).
+    private struct KeyLock: Hashable {
+        enum Kind: Hashable { case write, disk }
+        var key: ObjectKey
+        var kind: Kind
+    }
+
     private struct Watcher: Sendable {
         let filter: @Sendable (Object) -> Bool
         let channel: WatchChannel<Object>
@@ -52,11 +59,10 @@ public actor ObjectStore<Object: StoredObject> {
     private var pending: [UInt64: PendingCommit] = [:]
     private var pendingOrder: [UInt64] = []
     private var pendingHead = 0
-    /// Keys with a write in progress, each with the writers queued behind it.
-    private var keyLocks: [ObjectKey: [CheckedContinuation<Void, Never>]] = [:]
-    /// Keys with a disk operation in progress (a durable write's or a deferred flush's), each with the operations
-    /// queued behind it. Separate from `keyLocks` so a deferred update never waits for a flush's fsync.
-    private var diskLocks: [ObjectKey: [CheckedContinuation<Void, Never>]] = [:]
+    /// Held locks, each with the holders-to-be queued behind it. Per key there are two: `.write` for a write in
+    /// progress, `.disk` for a disk operation in progress (a durable write's or a deferred flush's). They are
+    /// separate so a deferred update never waits for a flush's fsync.
+    private var locks: [KeyLock: [CheckedContinuation<Void, Never>]] = [:]
     /// Encoded objects of deferred writes not on disk yet, by key (the newest one only).
     private var deferredWrites: [ObjectKey: [UInt8]] = [:]
     /// Keys with a flush task waiting for their lock.
@@ -579,42 +585,39 @@ public actor ObjectStore<Object: StoredObject> {
     // MARK: - Key locks
 
     private func lockKey(_ key: ObjectKey) async {
-        if keyLocks[key] == nil {
-            keyLocks[key] = []
-            return
-        }
-        await withCheckedContinuation { keyLocks[key, default: []].append($0) }
+        await lock(KeyLock(key: key, kind: .write))
     }
 
     /// Hands the lock to the next queued writer of `key`, or frees it.
     private func unlockKey(_ key: ObjectKey) {
-        if let next = Self.handOver(key, in: &keyLocks) { next.resume() }
+        unlock(KeyLock(key: key, kind: .write))
     }
 
     private func lockDisk(_ key: ObjectKey) async {
-        if diskLocks[key] == nil {
-            diskLocks[key] = []
-            return
-        }
-        await withCheckedContinuation { diskLocks[key, default: []].append($0) }
+        await lock(KeyLock(key: key, kind: .disk))
     }
 
     private func unlockDisk(_ key: ObjectKey) {
-        if let next = Self.handOver(key, in: &diskLocks) { next.resume() }
+        unlock(KeyLock(key: key, kind: .disk))
     }
 
-    /// Frees `key` in `locks`, or returns the next waiter, which now holds it.
-    private static func handOver(
-        _ key: ObjectKey, in locks: inout [ObjectKey: [CheckedContinuation<Void, Never>]]
-    ) -> CheckedContinuation<Void, Never>? {
-        guard var waiters = locks[key] else { return nil }
-        if waiters.isEmpty {
-            locks[key] = nil
-            return nil
+    private func lock(_ id: KeyLock) async {
+        if locks[id] == nil {
+            locks[id] = []
+            return
         }
-        let next = waiters.removeFirst()
-        locks[key] = waiters
-        return next
+        await withCheckedContinuation { locks[id, default: []].append($0) }
+    }
+
+    private func unlock(_ id: KeyLock) {
+        guard var waiters = locks[id] else { return }
+        if waiters.isEmpty {
+            locks[id] = nil
+        } else {
+            let next = waiters.removeFirst()
+            locks[id] = waiters
+            next.resume()
+        }
     }
 
     // MARK: - Helpers
