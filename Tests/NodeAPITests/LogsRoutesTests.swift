@@ -184,8 +184,12 @@ import Testing
             let target = try await RuntimeContainerLocator(pods: bed.pods, runtime: bed.client)
                 .locate(namespace: "default", pod: pod.metadata.name ?? "", container: "app", previous: false)
             let path = bed.logsPath(pod, "app", "follow=true")
-            let follower = Task { try await bed.admin("GET", path, extra: ["--no-buffer", "--max-time", "2"]) }
-            try await Task.sleep(for: .seconds(1))
+            let follower = Task { try await bed.admin("GET", path, extra: ["--no-buffer", "--max-time", "6"]) }
+            // Under the full suite curl's start and TLS handshake have taken over a second: wait for the follower.
+            let opened = ContinuousClock.now + .seconds(5)
+            while openDescriptors(of: target.logPath) == 0 && ContinuousClock.now < opened {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             #expect(openDescriptors(of: target.logPath) >= 1, "the follower holds the log open while it runs")
             let reply = try await follower.value
             #expect(reply.curlExit == 28, "curl gave up (timeout), the server did not end the follow")
