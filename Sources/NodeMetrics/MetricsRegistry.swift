@@ -74,6 +74,10 @@ final class ScalarSeries: Sendable {
         values.withLock { $0[labels] ?? 0 }
     }
 
+    func remove(where predicate: ([String]) -> Bool) {
+        values.withLock { values in values = values.filter { !predicate($0.key) } }
+    }
+
     func family() -> MetricFamily {
         let snapshot = values.withLock { $0 }
         return MetricFamily(name: name, help: help, kind: kind, labelNames: labelNames,
@@ -97,6 +101,9 @@ public final class Counter: MetricSource {
 
     /// The current value of a series (tests).
     public func value(_ labels: [String] = []) -> Double { series.value(labels) }
+
+    /// Drops the series whose label values match `predicate` (their subject is gone).
+    public func removeSeries(where predicate: ([String]) -> Bool) { series.remove(where: predicate) }
 
     func family() -> MetricFamily { series.family() }
 }
@@ -167,6 +174,11 @@ public final class Histogram: MetricSource {
     /// The number of observations of a series (tests).
     public func count(_ labels: [String] = []) -> UInt64 {
         states.withLock { $0[labels]?.count ?? 0 }
+    }
+
+    /// Drops the series whose label values match `predicate` (their subject is gone).
+    public func removeSeries(where predicate: ([String]) -> Bool) {
+        states.withLock { states in states = states.filter { !predicate($0.key) } }
     }
 
     func family() -> MetricFamily {

@@ -98,3 +98,25 @@ import Testing
         #expect(metrics.registry.families().contains { $0.name == "kubelet_pod_worker_duration_seconds" })
     }
 }
+
+@Suite struct ProbeMetricsTests {
+    private func observation(_ type: String, pod: String, uid: String) -> ProbeObservation {
+        ProbeObservation(probeType: type, result: "successful", namespace: "default", pod: pod, podUID: uid,
+                         container: "app", duration: .milliseconds(3))
+    }
+
+    @Test("a removed pod's prober series are dropped; another pod's stay")
+    func podRemovedDropsSeries() {
+        let metrics = ProbeMetrics()
+        for type in ["Liveness", "Readiness"] {
+            metrics.observe(observation(type, pod: "gone", uid: "u1"))
+            metrics.observe(observation(type, pod: "kept", uid: "u2"))
+        }
+        metrics.podRemoved(namespace: "default", pod: "gone", podUID: "u1")
+        let text = String(decoding: ExpositionWriter.render(metrics.registry.families(), format: .text), as: UTF8.self)
+        #expect(!text.contains("pod=\"gone\""), "\(text)")
+        #expect(metrics.probes.value(["Liveness", "successful", "app", "kept", "default", "u2"]) == 1)
+        #expect(metrics.duration.count(["Readiness", "app", "kept", "default"]) == 1)
+        #expect(metrics.duration.count(["Readiness", "app", "gone", "default"]) == 0)
+    }
+}

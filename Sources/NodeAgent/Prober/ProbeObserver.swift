@@ -3,6 +3,14 @@
 public protocol ProbeObserver: Sendable {
     /// Called once per probe run, after the result is known. Must return quickly: it runs on the probe's task.
     func observe(_ observation: ProbeObservation)
+    /// Called once a pod is gone from the node (its worker finished), so per-pod series can be dropped as kubelet
+    /// drops its prober series when a probe worker stops; without this they would pile up with pod churn.
+    func podRemoved(namespace: String, pod: String, podUID: String)
+}
+
+extension ProbeObserver {
+    /// Observers without per-pod state have nothing to drop.
+    public func podRemoved(namespace: String, pod: String, podUID: String) {}
 }
 
 /// One probe run, labelled as kubelet labels its prober metrics.

@@ -150,6 +150,8 @@ actor PodWorker {
     func markFinished() {
         finished = true
         prober.stopAll()
+        configuration.probeObserver?.podRemoved(
+            namespace: paths.namespace, pod: pod.metadata.name ?? "", podUID: uid)
         environment.onFinished(uid)
     }
 
