@@ -141,7 +141,14 @@ import Testing
             var rotations = 0
             var exitedAt: ContinuousClock.Instant?
             let deadline = ContinuousClock.now + .seconds(60)
-            try await Task.sleep(for: .milliseconds(300))
+            // Rotate only once the follower holds the file: under the full suite curl has taken longer than the
+            // fixed 300 ms this used to wait, met the file renamed away mid-rotation, and got 404.
+            let followed = try await RuntimeContainerLocator(pods: bed.pods, runtime: bed.client)
+                .locate(namespace: "default", pod: pod.metadata.name ?? "", container: "w", previous: false)
+            let opened = ContinuousClock.now + .seconds(10)
+            while openDescriptors(of: followed.logPath) == 0 && ContinuousClock.now < opened {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             while ContinuousClock.now < deadline {
                 for outcome in await manager.passNow() {
                     if case .rotated = outcome { rotations += 1 }
