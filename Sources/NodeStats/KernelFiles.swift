@@ -72,20 +72,10 @@ enum KernelFiles {
             var valueStart = keyEnd
             while valueStart < lineEnd && (bytes[valueStart] == space || bytes[valueStart] == tab) { valueStart += 1 }
             guard keyEnd > index, valueStart < lineEnd else { continue }
-            // Value: decimal digits up to the next blank or the end of the line; anything else skips the line.
-            var value: UInt64 = 0
-            var cursor = valueStart
-            var valid = true
-            while cursor < lineEnd && bytes[cursor] != space && bytes[cursor] != tab {
-                let digit = bytes[cursor] &- UInt8(ascii: "0")
-                guard digit < 10 else { valid = false; break }
-                let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
-                let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit))
-                guard !overflow1 && !overflow2 else { valid = false; break }
-                value = sum
-                cursor += 1
-            }
-            guard valid else { continue }
+            // Value: the field up to the next blank; `UInt64` rejects a minus, non-digits and overflow.
+            var valueEnd = valueStart
+            while valueEnd < lineEnd && bytes[valueEnd] != space && bytes[valueEnd] != tab { valueEnd += 1 }
+            guard let value = UInt64(String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)) else { continue }
             var keyLast = keyEnd
             if bytes[keyLast - 1] == UInt8(ascii: ":") { keyLast -= 1 }
             guard keyLast > index else { continue }
