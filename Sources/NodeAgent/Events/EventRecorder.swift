@@ -26,7 +26,9 @@ public final class EventRecorder: Sendable {
     }
 
     private struct State {
-        var events: [Key: Event] = [:]
+        // Boxed: an Event is ~700 bytes inline, and the table keeps up to `capacity` of them in a hash table about
+        // twice that size.
+        var events: [Key: CopyOnWrite<Event>] = [:]
         var sequence: UInt64 = 0
     }
 
@@ -53,8 +55,8 @@ public final class EventRecorder: Sendable {
         let timestamp = now()
         state.withLock { state in
             if var existing = state.events[key] {
-                existing.count = (existing.count ?? 1) + 1
-                existing.lastTimestamp = timestamp
+                existing.value.count = (existing.value.count ?? 1) + 1
+                existing.value.lastTimestamp = timestamp
                 state.events[key] = existing
                 return
             }
@@ -79,8 +81,10 @@ public final class EventRecorder: Sendable {
                 reportingComponent: "swiftlet",
                 reportingInstance: source.host
             )
-            state.events[key] = event
-            if state.events.count > capacity, let oldest = state.events.min(by: { Self.lastSeen($0.value) < Self.lastSeen($1.value) }) {
+            state.events[key] = CopyOnWrite(event)
+            if state.events.count > capacity,
+                let oldest = state.events.min(by: { Self.lastSeen($0.value.value) < Self.lastSeen($1.value.value) })
+            {
                 state.events.removeValue(forKey: oldest.key)
             }
         }
@@ -91,7 +95,7 @@ public final class EventRecorder: Sendable {
 
     /// Events in `namespace` (all when nil) about the pod named `podName` (all pods when nil), oldest first.
     public func events(namespace: String? = nil, podName: String? = nil, podUID: String? = nil) -> [Event] {
-        let all = state.withLock { Array($0.events.values) }
+        let all = state.withLock { $0.events.values.map(\.value) }
         return all.filter { event in
             (namespace == nil || event.involvedObject.namespace == namespace)
                 && (podName == nil || event.involvedObject.name == podName)
