@@ -79,6 +79,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // glibc's malloc statistics and trim, for the agent's heap trimmer (<malloc.h> is not in Swift's Glibc).
+        .systemLibrary(
+            name: "CMalloc",
+            path: "Sources/CMalloc"
+        ),
         // Pod manager, workers, status, store, images, volumes, logs, stats.
         .target(
             name: "NodeAgent",
@@ -93,6 +98,7 @@ let package = Package(
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 "ContainerLogs",
+                "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

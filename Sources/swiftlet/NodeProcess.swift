@@ -94,6 +94,7 @@ struct NodeProcess {
         services.execUpgrade = StreamRoutes(pods: pods, containers: services.containers, runtime: runtime.client,
                                             streaming: streaming).execUpgradeHandler
         let observabilityStartup = observability.start(runtime: runtime)
+        let heapTrimming = Task { await HeapTrimmer(logger: logger).run() }
         let table = RouteTable(NodeRoutes.all(services))
         var configuration = HTTPServerConfiguration()
         configuration.address = settings.address ?? "0.0.0.0"
@@ -121,6 +122,7 @@ struct NodeProcess {
         await server.shutdown(gracePeriod: grace)
         engineStartup.cancel()
         logRotation.cancel()
+        heapTrimming.cancel()
         await staticPods?.stop()
         await observability.stop(observabilityStartup)
         await podManager.stop()
