@@ -100,7 +100,11 @@ public actor PodService {
             throw APIStatusError(.alreadyExists(resource: "pods", name: key.name))
         }
         let (stored, _) = await store.list()
-        if let refusal = admission.refusal(for: candidate, admitted: stored + pendingAdmissions.values) {
+        // A create whose write the store has already published may not have returned here yet: it is in both
+        // lists, and counting it twice refused the last pods of a burst at exactly maxPods.
+        let storedKeys = Set(stored.map(\.objectKey))
+        let inFlight = pendingAdmissions.filter { !storedKeys.contains($0.key) }.values
+        if let refusal = admission.refusal(for: candidate, admitted: stored + inFlight) {
             throw APIStatusError(refusal)
         }
         pendingAdmissions[key] = candidate
