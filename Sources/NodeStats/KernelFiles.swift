@@ -16,31 +16,43 @@ enum KernelFiles {
 
     /// The whole content of a small kernel file, or nil.
     static func bytes(_ path: String) -> [UInt8]? {
-        // Kernel files report size 0, so read them with a plain loop rather than relying on the size.
+        // Kernel files report size 0, so read them with a plain loop rather than relying on the size. The chunk is
+        // uninitialised scratch: a housekeeping pass reads about a thousand of these files, and zero-filling a fresh
+        // 16 kB array for each was pure overhead.
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            bytes.append(contentsOf: chunk[0..<count])
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { chunk in
+            while true {
+                let count = read(fd, chunk.baseAddress, chunk.count)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                bytes.append(contentsOf: chunk[0..<count])
+            }
         }
         return bytes
     }
 
     /// The first line of a file as an unsigned number (cgroup v1 single-value files), or nil.
     static func number(_ path: String) -> UInt64? {
-        guard let text = text(path) else { return nil }
-        return UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        bytes(path).flatMap { UInt64(trimmedField($0)) }
     }
 
     /// The first line as a signed number (`cpu.cfs_quota_us` is -1 when unlimited), or nil.
     static func signedNumber(_ path: String) -> Int64? {
-        guard let text = text(path) else { return nil }
-        return Int64(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        bytes(path).flatMap { Int64(trimmedField($0)) }
+    }
+
+    /// `bytes` without leading and trailing ASCII blanks and newlines, as a string for the integer parsers.
+    static func trimmedField(_ bytes: [UInt8]) -> String {
+        func isBlank(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+                || byte == UInt8(ascii: "\r")
+        }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }),
+              let last = bytes.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
     /// A "key value" file (`memory.stat`, `/proc/meminfo` without the unit) as a dictionary.
@@ -102,8 +114,8 @@ enum KernelFiles {
     /// `/proc/net/dev` as interface stats, loopback and container-side virtual interfaces left out (kubelet's node
     /// network is the host's real interfaces).
     static func hostInterfaces(procNetDev: String = "/proc/net/dev") -> [InterfaceStats] {
-        guard let text = text(procNetDev) else { return [] }
-        return parseNetDev(text).filter { interface in
+        guard let bytes = bytes(procNetDev) else { return [] }
+        return parseNetDev(bytes).filter { interface in
             !(interface.name == "lo" || interface.name.hasPrefix("veth") || interface.name.hasPrefix("cni")
                 || interface.name.hasPrefix("docker") || interface.name.hasPrefix("br-"))
         }
@@ -111,12 +123,24 @@ enum KernelFiles {
 
     /// Parses `/proc/net/dev`: after "name:" come 8 receive and 8 transmit columns.
     static func parseNetDev(_ text: String) -> [InterfaceStats] {
+        parseNetDev(Array(text.utf8))
+    }
+
+    /// The byte-level parser behind `parseNetDev(_:)`, read once per pod and pass for pods whose runtime gives no
+    /// network figures.
+    static func parseNetDev(_ bytes: [UInt8]) -> [InterfaceStats] {
+        let space = UInt8(ascii: " "), colon = UInt8(ascii: ":")
         var result: [InterfaceStats] = []
-        for line in text.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
-            let columns = line[line.index(after: colon)...].split(separator: " ").compactMap { UInt64($0) }
-            guard columns.count >= 16 else { continue }
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            guard let nameEnd = line.firstIndex(of: colon) else { continue }
+            let name = String(decoding: line[..<nameEnd].filter { $0 != space }, as: UTF8.self)
+            var columns: [UInt64] = []
+            columns.reserveCapacity(16)
+            for field in line[(nameEnd + 1)...].split(separator: space) {
+                guard let value = UInt64(String(decoding: field, as: UTF8.self)) else { break }
+                columns.append(value)
+            }
+            guard !name.isEmpty, columns.count >= 16 else { continue }
             result.append(InterfaceStats(name: name, rxBytes: columns[0], rxErrors: columns[2],
                                          txBytes: columns[8], txErrors: columns[10]))
         }

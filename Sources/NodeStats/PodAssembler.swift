@@ -200,8 +200,8 @@ struct PodAssembler {
 
     /// `/proc/<pid>/net/dev` of a process inside the pod's network namespace, loopback left out.
     private static func namespaceNetwork(pid: Int32, time: String) -> NetworkStats? {
-        guard let text = KernelFiles.text("/proc/\(pid)/net/dev") else { return nil }
-        let interfaces = KernelFiles.parseNetDev(text).filter { $0.name != "lo" }
+        guard let bytes = KernelFiles.bytes("/proc/\(pid)/net/dev") else { return nil }
+        let interfaces = KernelFiles.parseNetDev(bytes).filter { $0.name != "lo" }
         return interfaces.isEmpty ? nil : NetworkStats(time: time, interfaces: interfaces)
     }
 

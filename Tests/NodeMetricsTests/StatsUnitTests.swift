@@ -39,6 +39,30 @@ import Testing
         #expect(memoryStat == ["cache": 4096, "rss": 8192, "total_inactive_file": 12])
     }
 
+    @Test func singleNumberFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlet-kf-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func write(_ name: String, _ text: String) throws -> String {
+            let path = directory + "/" + name
+            try text.write(toFile: path, atomically: false, encoding: .utf8)
+            return path
+        }
+        #expect(KernelFiles.number(try write("usage", "123456789\n")) == 123_456_789)
+        #expect(KernelFiles.number(try write("padded", "  42 \t\n")) == 42)
+        #expect(KernelFiles.number(try write("negative", "-1\n")) == nil)
+        #expect(KernelFiles.number(try write("words", "max\n")) == nil)
+        #expect(KernelFiles.number(try write("empty", "")) == nil)
+        #expect(KernelFiles.signedNumber(try write("quota", "-1\n")) == -1)
+        #expect(KernelFiles.number(directory + "/missing") == nil)
+        // Longer than one read chunk: the reader loops until the end of the file.
+        let long = String(repeating: "x", count: 10_000) + "\n"
+        #expect(KernelFiles.bytes(try write("long", long))?.count == long.utf8.count)
+        // The byte parser of /proc/net/dev skips lines without a full set of 16 numbers.
+        let netDev = Array("  eth1: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n short: 1 2 3\n bad: 1 x 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n".utf8)
+        #expect(KernelFiles.parseNetDev(netDev) == [InterfaceStats(name: "eth1", rxBytes: 1, rxErrors: 3, txBytes: 9, txErrors: 11)])
+    }
+
     @Test func processStatWithSpacesInName() throws {
         let line = "1234 (my (odd) proc) S 1 1 1 0 -1 4194560 500 0 20 0 300 100 0 0 20 0 7 0 1000 123456 2048 18446744073709551615"
         let sample = try #require(ProcessSample.parse(stat: line, boot: BootTime(secondsSinceEpoch: 1_000_000)))
