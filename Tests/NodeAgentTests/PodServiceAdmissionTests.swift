@@ -10,23 +10,6 @@ private struct IdleLifecycle: PodLifecycle {
     func podDeletionRequested(_ pod: Pod) async {}
 }
 
-/// Blobs in memory whose writes take 0–3 ms, so concurrent creates finish out of order and the store publishes
-/// them in batches.
-private struct JitteryPersistence: ObjectPersistence {
-    let memory = InMemoryPersistence()
-
-    func write(name: String, bytes: [UInt8]) async throws {
-        try await Task.sleep(for: .microseconds(Int.random(in: 0...3000)))
-        try await memory.write(name: name, bytes: bytes)
-    }
-    func remove(name: String) async throws { try await memory.remove(name: name) }
-    func read(name: String) async throws -> [UInt8]? { try await memory.read(name: name) }
-    func loadAll() async throws -> PersistenceLoad { try await memory.loadAll() }
-    func quarantine(name: String, reason: String) async throws -> String {
-        try await memory.quarantine(name: name, reason: reason)
-    }
-}
-
 @Suite struct PodServiceAdmissionTests {
     /// Creates that race each other up to exactly `maxPods` are all admitted: a pod whose store write has landed
     /// but whose create has not yet returned must be counted once, not as both stored and pending.
@@ -35,7 +18,9 @@ private struct JitteryPersistence: ObjectPersistence {
         logger.logLevel = .critical
         let limit = 60
         for round in 0..<20 {
-            let store = try await ObjectStore<Pod>(directory: JitteryPersistence(), logger: logger)
+            // Writes of 0–3 ms: concurrent creates finish out of order and are published in batches.
+            let store = try await ObjectStore<Pod>(
+                directory: SlowPersistence(randomWriteDelayUpTo: .milliseconds(3)), logger: logger)
             let service = PodService(
                 store: store, lifecycle: IdleLifecycle(), events: EventRecorder(nodeName: "node-a", logger: logger),
                 admission: PodAdmission(resources: NodeResources(cpuMillis: 64_000, memoryBytes: 64 << 30, maxPods: limit)),

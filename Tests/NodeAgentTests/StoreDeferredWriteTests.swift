@@ -107,21 +107,3 @@ struct StoreDeferredWriteTests {
     }
 }
 
-/// `InMemoryPersistence` whose writes take `writeDelay`, like an fsync on a slow disk.
-private final class SlowPersistence: ObjectPersistence {
-    let memory = InMemoryPersistence()
-    let writeDelay: Duration
-
-    init(writeDelay: Duration) { self.writeDelay = writeDelay }
-
-    func write(name: String, bytes: [UInt8]) async throws {
-        try await Task.sleep(for: writeDelay)
-        try await memory.write(name: name, bytes: bytes)
-    }
-    func remove(name: String) async throws { try await memory.remove(name: name) }
-    func read(name: String) async throws -> [UInt8]? { try await memory.read(name: name) }
-    func loadAll() async throws -> PersistenceLoad { try await memory.loadAll() }
-    func quarantine(name: String, reason: String) async throws -> String {
-        try await memory.quarantine(name: name, reason: reason)
-    }
-}

@@ -92,3 +92,28 @@ enum StoreFixtures {
         return await condition()
     }
 }
+
+/// `InMemoryPersistence` whose writes take a while, like an fsync on a slow disk: a fixed `writeDelay`, or a fresh
+/// random one per write so that concurrent writes finish out of order.
+final class SlowPersistence: ObjectPersistence {
+    let memory = InMemoryPersistence()
+    let writeDelay: @Sendable () -> Duration
+
+    init(writeDelay: Duration) { self.writeDelay = { writeDelay } }
+
+    init(randomWriteDelayUpTo limit: Duration) {
+        let microseconds = Int(limit / .microseconds(1))
+        self.writeDelay = { .microseconds(Int.random(in: 0...microseconds)) }
+    }
+
+    func write(name: String, bytes: [UInt8]) async throws {
+        try await Task.sleep(for: writeDelay())
+        try await memory.write(name: name, bytes: bytes)
+    }
+    func remove(name: String) async throws { try await memory.remove(name: name) }
+    func read(name: String) async throws -> [UInt8]? { try await memory.read(name: name) }
+    func loadAll() async throws -> PersistenceLoad { try await memory.loadAll() }
+    func quarantine(name: String, reason: String) async throws -> String {
+        try await memory.quarantine(name: name, reason: reason)
+    }
+}
