@@ -1,9 +1,9 @@
 /// A value kept on the heap behind a shared reference, copied only when a shared copy is written to.
 ///
 /// Why: `Pod` held its metadata, spec and status inline, 1.4 kB per value. Every copy of a pod — the store's
-/// index, each watch-history change and the one before it, every async frame of a pod worker — paid that again,
-/// and the burst of 110 pods left the heap ~20 MB higher than the pods' own data. Behind this box a copy is one
-/// retained pointer, and two changes of the same pod share everything neither of them changed.
+/// index, each watch-history change and the one before it, every async frame of a pod worker — paid that again:
+/// boxing the three parts lowered the heap's peak over two rounds of 110 pods from 27.9 to 16.9 MB (heaptrack).
+/// Behind the box a copy is one retained pointer, and two changes of the same pod share what neither changed.
 ///
 /// Value semantics hold: writes go through `value`'s modify accessor, which copies the storage first unless this
 /// is its only reference.
