@@ -49,6 +49,25 @@ protocol MetricSource: Sendable {
     func family() -> MetricFamily
 }
 
+/// The series of a family whose named labels have the given values, the names resolved to label positions once.
+struct LabelMatch {
+    private let conditions: [(index: Int, value: String)]
+
+    /// Nil when a name is not one of the family's labels: no series can match it.
+    init?(_ wanted: [String: String], labelNames: [String]) {
+        var conditions: [(index: Int, value: String)] = []
+        for (name, value) in wanted {
+            guard let index = labelNames.firstIndex(of: name) else { return nil }
+            conditions.append((index, value))
+        }
+        self.conditions = conditions
+    }
+
+    func matches(_ labels: [String]) -> Bool {
+        conditions.allSatisfy { labels.indices.contains($0.index) && labels[$0.index] == $0.value }
+    }
+}
+
 /// The labelled values of a counter or gauge family: one store, so the two kinds differ only in what they allow.
 final class ScalarSeries: Sendable {
     let name: String
@@ -74,8 +93,9 @@ final class ScalarSeries: Sendable {
         values.withLock { $0[labels] ?? 0 }
     }
 
-    func remove(where predicate: ([String]) -> Bool) {
-        values.withLock { values in values = values.filter { !predicate($0.key) } }
+    func remove(matching labels: [String: String]) {
+        guard let match = LabelMatch(labels, labelNames: labelNames) else { return }
+        values.withLock { values in values = values.filter { !match.matches($0.key) } }
     }
 
     func family() -> MetricFamily {
@@ -102,8 +122,8 @@ public final class Counter: MetricSource {
     /// The current value of a series (tests).
     public func value(_ labels: [String] = []) -> Double { series.value(labels) }
 
-    /// Drops the series whose label values match `predicate` (their subject is gone).
-    public func removeSeries(where predicate: ([String]) -> Bool) { series.remove(where: predicate) }
+    /// Drops the series whose labels have all of these values, by label name (their subject is gone).
+    public func removeSeries(matching labels: [String: String]) { series.remove(matching: labels) }
 
     func family() -> MetricFamily { series.family() }
 }
@@ -176,9 +196,10 @@ public final class Histogram: MetricSource {
         states.withLock { $0[labels]?.count ?? 0 }
     }
 
-    /// Drops the series whose label values match `predicate` (their subject is gone).
-    public func removeSeries(where predicate: ([String]) -> Bool) {
-        states.withLock { states in states = states.filter { !predicate($0.key) } }
+    /// Drops the series whose labels have all of these values, by label name (their subject is gone).
+    public func removeSeries(matching labels: [String: String]) {
+        guard let match = LabelMatch(labels, labelNames: labelNames) else { return }
+        states.withLock { states in states = states.filter { !match.matches($0.key) } }
     }
 
     func family() -> MetricFamily {

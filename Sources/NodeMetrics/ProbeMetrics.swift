@@ -27,9 +27,9 @@ public final class ProbeMetrics: ProbeObserver {
 
     /// Drops the pod's series, as kubelet does when a pod's probe workers stop.
     public func podRemoved(namespace: String, pod: String, podUID: String) {
-        probes.removeSeries { $0[5] == podUID }
+        probes.removeSeries(matching: ["pod_uid": podUID])
         // The duration family has no uid label; a pod of the same name that replaced this one keeps its series
         // only once it probes again.
-        duration.removeSeries { $0[2] == pod && $0[3] == namespace }
+        duration.removeSeries(matching: ["pod": pod, "namespace": namespace])
     }
 }

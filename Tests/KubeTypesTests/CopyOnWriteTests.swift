@@ -5,9 +5,9 @@ import Testing
     @Test func aCopyIsIndependentOfTheOriginal() {
         var original = CopyOnWrite([1, 2, 3])
         var copy = original
-        #expect(copy.sharesStorage(with: original))
+        #expect(copy.storageIdentity == original.storageIdentity)
         copy.value.append(4)
-        #expect(!copy.sharesStorage(with: original))
+        #expect(copy.storageIdentity != original.storageIdentity)
         #expect(original.value == [1, 2, 3])
         #expect(copy.value == [1, 2, 3, 4])
         original.value[0] = 9
@@ -26,7 +26,7 @@ import Testing
     @Test func equalityComparesValuesNotStorage() {
         let a = CopyOnWrite("x")
         let b = CopyOnWrite("x")
-        #expect(!a.sharesStorage(with: b))
+        #expect(a.storageIdentity != b.storageIdentity)
         #expect(a == b)
         #expect(a != CopyOnWrite("y"))
     }

@@ -120,3 +120,26 @@ import Testing
         #expect(metrics.duration.count(["Readiness", "app", "gone", "default"]) == 0)
     }
 }
+
+@Suite struct SeriesRemovalTests {
+    @Test("series are removed by label name; every named label must match, and an unknown name matches nothing")
+    func removesByLabelName() {
+        let registry = MetricsRegistry()
+        let counter = registry.counter("c_total", help: "c", labels: ["pod", "namespace"])
+        counter.increment(["a", "ns1"])
+        counter.increment(["a", "ns2"])
+        counter.increment(["b", "ns1"])
+        counter.removeSeries(matching: ["no_such_label": "a"])
+        #expect(counter.value(["a", "ns1"]) == 1)
+        counter.removeSeries(matching: ["pod": "a", "namespace": "ns1"])
+        #expect(counter.value(["a", "ns1"]) == 0)
+        #expect(counter.value(["a", "ns2"]) == 1)
+        #expect(counter.value(["b", "ns1"]) == 1)
+        let histogram = registry.histogram("h_seconds", help: "h", labels: ["pod"], buckets: [1])
+        histogram.observe(0.5, ["a"])
+        histogram.observe(0.5, ["b"])
+        histogram.removeSeries(matching: ["pod": "b"])
+        #expect(histogram.count(["a"]) == 1)
+        #expect(histogram.count(["b"]) == 0)
+    }
+}

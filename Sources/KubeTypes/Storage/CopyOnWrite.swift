@@ -24,10 +24,8 @@ public struct CopyOnWrite<Value: Sendable>: Sendable {
         }
     }
 
-    /// Whether both boxes share one storage, so their values are equal without comparing them.
-    func sharesStorage(with other: Self) -> Bool { storage === other.storage }
-
-    /// The storage's identity: the same before and after a write that did not need a copy.
+    /// The storage's identity: two boxes with the same one hold equal values without a comparison, and it stays
+    /// the same across a write that did not need a copy.
     var storageIdentity: ObjectIdentifier { ObjectIdentifier(storage) }
 
     /// The heap cell. `@unchecked Sendable` is sound because the cell is only ever mutated through `value`'s
@@ -45,6 +43,6 @@ public struct CopyOnWrite<Value: Sendable>: Sendable {
 extension CopyOnWrite: Equatable where Value: Equatable {
     /// Equal when the values are; two boxes sharing storage are equal without a field-by-field comparison.
     public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.sharesStorage(with: rhs) || lhs.value == rhs.value
+        lhs.storageIdentity == rhs.storageIdentity || lhs.value == rhs.value
     }
 }
