@@ -16,12 +16,25 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.36.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
-        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.28.0"),
+        // No traits: the default `BinaryDelimitedStreams` makes SwiftProtobuf import (and link) Foundation proper.
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.28.0", traits: []),
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.0.0"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.0.0"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.0.0"),
     ],
     targets: [
+        // prctl for thread names (variadic, so not callable from Swift), as a C module.
+        .systemLibrary(
+            name: "CSystemSupport",
+            path: "Sources/CSystemSupport"
+        ),
+        // Small OS-level helpers that Foundation proper would otherwise provide (named threads, whitespace
+        // trimming, path names, bounded file reads, file error text), so that the agent needs FoundationEssentials
+        // only. Knows nothing of HTTP or pods.
+        .target(
+            name: "SystemSupport",
+            dependencies: ["CSystemSupport"]
+        ),
         // libevent 2.1 (core, OpenSSL bufferevents, pthreads) and OpenSSL 3, as one C module.
         .systemLibrary(
             name: "CLibevent",
@@ -33,6 +46,7 @@ let package = Package(
             name: "EventHTTP",
             dependencies: [
                 "CLibevent",
+                "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -47,6 +61,7 @@ let package = Package(
         .target(
             name: "CRI",
             dependencies: [
+                "SystemSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -62,6 +77,7 @@ let package = Package(
             name: "ManagedRuntime",
             dependencies: [
                 "CRI",
+                "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -99,6 +115,7 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 "ContainerLogs",
                 "CMalloc",
+                "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -110,6 +127,7 @@ let package = Package(
                 "CLibevent",
                 "EventHTTP",
                 "CRI",
+                "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -119,6 +137,7 @@ let package = Package(
             dependencies: [
                 "CRI",
                 "KubeTypes",
+                "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -131,6 +150,7 @@ let package = Package(
                 "KubeTypes",
                 "NodeAgent",
                 "NodeStats",
+                "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -146,6 +166,7 @@ let package = Package(
                 "NodeAgent",
                 "ContainerLogs",
                 "CRI",
+                "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -160,6 +181,8 @@ let package = Package(
                 "ManagedRuntime",
                 "EventHTTP",
                 "CRI",
+                "KubeTypes",
+                "SystemSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -192,6 +215,7 @@ let package = Package(
             dependencies: ["EventHTTP", "CLibevent", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "ContainerLogsTests", dependencies: ["ContainerLogs"]),
+        .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport"]),
         .testTarget(name: "KubeTypesTests", dependencies: ["KubeTypes"], resources: [.copy("Corpus")]),
         .testTarget(name: "CRITests", dependencies: ["CRI", "ManagedRuntime", "TestSupport"]),
         .testTarget(name: "ManagedRuntimeTests", dependencies: ["ManagedRuntime", "CRI", "TestSupport"]),

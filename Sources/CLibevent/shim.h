@@ -9,7 +9,6 @@
 #include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/eventfd.h>
-#include <sys/prctl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -72,8 +71,6 @@ static inline void swiftlet_format_address(const struct sockaddr *sa, char *buf,
 }
 
 /** Ignores SIGPIPE process-wide: OpenSSL writes with write(2), and a vanished peer must not kill the process. */
-/* Names the calling thread as the kernel shows it (15 bytes kept). prctl is variadic, so Swift cannot call it. */
-static inline int swiftlet_set_thread_name(const char *name) { return prctl(PR_SET_NAME, name, 0, 0, 0); }
 static inline void swiftlet_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 
 /** A non-blocking, close-on-exec eventfd used to wake the loop thread. */

@@ -1,4 +1,4 @@
-import Foundation
+import SystemSupport
 
 /// The unix domain socket a CRI runtime listens on, parsed from a kubelet-style endpoint string.
 ///
@@ -11,7 +11,7 @@ public struct CRIEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// Parses an endpoint string.
     /// - Throws: `CRIError` with code `.invalidArgument` when the string is not a unix socket endpoint.
     public init(parsing endpoint: String) throws {
-        let trimmed = endpoint.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = endpoint.trimmingWhitespaceAndNewlines()
         let path: Substring
         if trimmed.hasPrefix("unix://") {
             path = trimmed.dropFirst("unix://".count)

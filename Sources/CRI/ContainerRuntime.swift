@@ -1,4 +1,3 @@
-import Foundation
 
 /// What Swiftlet needs from a container runtime: the CRI `runtime.v1` runtime and image services.
 ///

@@ -1,4 +1,3 @@
-import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import Logging

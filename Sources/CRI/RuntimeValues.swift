@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What the runtime reports about itself (`Version`).
 public struct RuntimeVersion: Sendable, Hashable {

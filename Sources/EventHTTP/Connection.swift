@@ -1,5 +1,4 @@
 import CLibevent
-import Foundation
 
 /// One client connection: HTTP/1.1 parsing, response writing, streaming, timeouts, WebSocket takeover.
 ///

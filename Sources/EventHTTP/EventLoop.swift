@@ -20,7 +20,8 @@
 ///   closed connections and complete their continuations. No continuation is ever dropped.
 /// Measured on this machine's class (shared notes): eventfd wake-ups cost the same as evthread+event_active.
 import CLibevent
-import Foundation
+import Glibc
+import SystemSupport
 
 final class EventLoop: @unchecked Sendable {
     /// Loop-thread-only after init (the event_base pointer itself is immutable).
@@ -28,7 +29,6 @@ final class EventLoop: @unchecked Sendable {
     private let wakeFD: Int32
     private var wakeEvent: OpaquePointer?
     private let queue = Locked(QueueState())
-    private var thread: Thread?
     private let finished = Locked(false)
 
     struct QueueState {
@@ -54,11 +54,10 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// Runs the loop on a dedicated thread until `stop`; `onExit` runs on the loop thread after the loop ends.
-    func start(name: String, onExit: @escaping @Sendable () -> Void) {
-        let t = Thread { [self] in
-            // Foundation on Linux does not pass `Thread.name` to the kernel; without this the loop thread shows in
-            // `top -H` and /proc under the name of whatever thread created it. The kernel keeps 15 bytes.
-            _ = swiftlet_set_thread_name(name)
+    /// - Throws: `SystemThreadError` when the thread cannot be created; then nothing has run and the caller still
+    ///   owns the base.
+    func start(name: String, onExit: @escaping @Sendable () -> Void) throws(SystemThreadError) {
+        try SystemThread.start(name: name, stackSize: 1 << 20) { [self] in
             event_base_loop(base, 0)
             onExit()
             // Final pass: jobs queued before the stop observe closed connections and resume their waiters.
@@ -74,10 +73,6 @@ final class EventLoop: @unchecked Sendable {
             close(wakeFD)
             finished.withLock { $0 = true }
         }
-        t.name = name
-        t.stackSize = 1 << 20
-        thread = t
-        t.start()
     }
 
     /// Queues a job for the loop thread. Returns false (job not queued) once the loop has stopped.

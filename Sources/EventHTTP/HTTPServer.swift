@@ -1,5 +1,4 @@
 import CLibevent
-import Foundation
 import Logging
 
 /// An HTTPS (or, when asked, plain HTTP) server on a libevent loop thread. Handlers are Swift async functions.
@@ -41,7 +40,8 @@ public final class HTTPServer: Sendable {
             port = try core.setUp()
         } catch {
             core.tearDown()
-            loop.start(name: "swiftlet-http-failed") {}
+            // The loop thread frees the base; without one (no thread to be had) it is left for the process exit.
+            try? loop.start(name: "swiftlet-http-failed") {}
             loop.submit { loop.breakLoop() }
             throw error
         }
@@ -50,7 +50,17 @@ public final class HTTPServer: Sendable {
             s.loop = loop
             s.port = port
         }
-        loop.start(name: "swiftlet-http") { core.tearDown() }
+        do {
+            try loop.start(name: "swiftlet-http") { core.tearDown() }
+        } catch {
+            // No loop thread exists, so this thread may still touch the base; shutdown() finds nothing to stop.
+            core.tearDown()
+            state.withLock { s in
+                s.core = nil
+                s.loop = nil
+            }
+            throw HTTPServerError.setup("\(error)")
+        }
         if configuration.tls == nil {
             logger.warning("serving plain HTTP without TLS", metadata: ["address": "\(configuration.address)", "port": "\(port)"])
         } else {

@@ -1,5 +1,5 @@
 import CLibevent
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// Paths of a CA and serving certificate/key.

@@ -1,5 +1,5 @@
 import CLibevent
-import Foundation
+import Glibc
 import Logging
 
 /// Loop-thread state of a running server: listener, TLS context, live connections. Every method and property is

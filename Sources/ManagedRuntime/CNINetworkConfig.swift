@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The default CNI network of a managed containerd: a `bridge` with `host-local` IPAM on the pod CIDR, chained
 /// with `portmap` for `hostPort`s. (containerd sets up each pod's `lo` itself with the `loopback` plugin from the

@@ -1,5 +1,5 @@
-import Foundation
 import Synchronization
+import SystemSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -99,9 +99,16 @@ final class ChildProcess: Sendable {
         }
         self.pid = pid
         self.startedAt = .now
-        let waiter = Thread { [self] in self.reap() }
-        waiter.name = "containerd-wait-\(pid)"
-        waiter.start()
+        do {
+            // The kernel keeps 15 bytes of a thread name; a pid has at most 7 digits.
+            try SystemThread.start(name: "waitpid-\(pid)") { [self] in self.reap() }
+        } catch {
+            // Without the waiter nobody would collect the child's exit status, so the child must not live on.
+            kill(pid, SIGKILL)
+            var raw: Int32 = 0
+            while waitpid(pid, &raw, 0) == -1 && errno == EINTR {}
+            throw ManagedRuntimeError(.spawnFailed, "cannot start \(executable): \(error)")
+        }
     }
 
     private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32

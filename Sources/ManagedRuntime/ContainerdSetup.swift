@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Writes everything a managed containerd reads, under `<rootDirectory>/containerd/`: the directories, the
 /// config, the registry hosts dir and, when the conf dir holds no other network, the default CNI conflist.

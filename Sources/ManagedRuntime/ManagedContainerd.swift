@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import Logging
+import SystemSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -215,11 +216,8 @@ public actor ManagedContainerd {
 
     /// The last lines of containerd.log, for error messages.
     private func logTail(lines: Int = 8) -> String {
-        guard let handle = FileHandle(forReadingAtPath: paths.logFile) else { return "(no log)" }
-        defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
-        try? handle.seek(toOffset: size > 4096 ? size - 4096 : 0)
-        let text = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        guard let tail = FileBytes.suffix(atPath: paths.logFile, maxBytes: 4096) else { return "(no log)" }
+        let text = String(decoding: tail, as: UTF8.self)
         return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 

@@ -1,4 +1,3 @@
-import Foundation
 
 /// An error of the managed containerd: configuration that cannot work, a start that failed, or a runtime that did
 /// not become ready. The message says what happened and, where one exists, what to do about it.

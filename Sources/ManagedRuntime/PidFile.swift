@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import SystemSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -22,7 +23,7 @@ struct PidFile: Sendable {
     /// The recorded pid, if the file exists and holds one.
     func read() -> pid_t? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        return pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        return pid_t(text.trimmingWhitespaceAndNewlines())
     }
 
     /// Removes the file; a missing file is fine.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import SystemSupport
 
 /// Checks that this machine has what a managed containerd needs, before anything is written or started.
 ///
@@ -68,7 +69,7 @@ public enum Preflight {
         }
         // The shim ships with containerd; containerd finds it next to itself or in $PATH.
         let shimName = "containerd-shim-runc-v2"
-        let besideContainerd = containerd.map { ($0 as NSString).deletingLastPathComponent + "/" + shimName }
+        let besideContainerd = containerd.map { PathNames.deletingLastComponent(of: $0) + "/" + shimName }
         let shim = besideContainerd.flatMap { isExecutable($0) ? $0 : nil } ?? resolve(shimName, in: search)
         if shim == nil {
             missing.append(Missing(what: "\(shimName) (in $PATH)", debianPackage: "containerd"))
@@ -114,8 +115,8 @@ public enum Preflight {
     }
 
     static func isExecutable(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        var isDirectory = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory
             && FileManager.default.isExecutableFile(atPath: path)
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import SystemSupport
 
 /// The effective Linux capabilities of this process, read from `/proc/self/status`.
 ///
@@ -21,7 +22,7 @@ public struct ProcessCapabilities: Sendable, Hashable {
     /// - Throws: `ManagedRuntimeError` `.setupFailed` when the line is missing or not hexadecimal.
     public init(procStatus text: String) throws {
         for line in text.split(separator: "\n") where line.hasPrefix("CapEff:") {
-            let hex = line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces)
+            let hex = line.dropFirst("CapEff:".count).trimmingWhitespace()
             guard let mask = UInt64(hex, radix: 16) else { break }
             self.init(effective: mask)
             return

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The registry hosts dir (containerd's `certs.d` layout: `<dir>/<host[:port]>/hosts.toml`) that the CRI plugin's
 /// `registry.config_path` points at.
@@ -45,8 +45,8 @@ public struct RegistryHosts: Sendable, Hashable {
             throw ManagedRuntimeError(.setupFailed, "cannot recreate the registry hosts dir \(directory): \(error)")
         }
         if let source = sourceDirectory {
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue else {
+            var isDirectory = false
+            guard fm.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory else {
                 throw ManagedRuntimeError(
                     .invalidConfiguration, "the registry config dir \(source) does not exist or is not a directory")
             }

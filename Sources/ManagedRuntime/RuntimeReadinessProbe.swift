@@ -1,5 +1,6 @@
 import CRI
 import Logging
+import SystemSupport
 
 /// Whether a runtime can run pods: its CRI `RuntimeReady` and `NetworkReady` conditions.
 public struct RuntimeReadiness: Sendable, Hashable, CustomStringConvertible {
@@ -49,7 +50,7 @@ public final class CRIReadinessProbe: RuntimeReadinessProbe {
     public func readiness() async throws -> RuntimeReadiness {
         let status = try await runtime.status(verbose: false)
         let detail = status.conditions.filter { !$0.status }
-            .map { "\($0.type): \($0.reason) \($0.message)".trimmingCharacters(in: .whitespaces) }
+            .map { "\($0.type): \($0.reason) \($0.message)".trimmingWhitespace() }
             .joined(separator: "; ")
         return RuntimeReadiness(runtimeReady: status.runtimeReady, networkReady: status.networkReady, detail: detail)
     }

@@ -1,3 +1,5 @@
+import SystemSupport
+
 /// The two exposition formats Swiftlet writes, chosen from the scraper's `Accept` header.
 public enum ExpositionFormat: Sendable, Equatable {
     /// Prometheus text format 0.0.4, the default.
@@ -20,12 +22,12 @@ public enum ExpositionFormat: Sendable, Equatable {
         var openMetricsQ = -1.0
         var otherQ = -1.0
         for entry in accept.split(separator: ",") {
-            let parts = entry.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = entry.split(separator: ";").map { $0.trimmingWhitespace() }
             guard let type = parts.first?.lowercased() else { continue }
             var q = 1.0
             var version: String?
             for parameter in parts.dropFirst() {
-                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
                 guard pair.count == 2 else { continue }
                 if pair[0].lowercased() == "q" { q = Double(pair[1]) ?? 0 }
                 if pair[0].lowercased() == "version" { version = pair[1] }

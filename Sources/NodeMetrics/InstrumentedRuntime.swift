@@ -1,5 +1,4 @@
 import CRI
-import Foundation
 import Synchronization
 
 /// A `ContainerRuntime` that counts and times every call for `/metrics`, then forwards it unchanged.

@@ -1,4 +1,3 @@
-import Foundation
 import NodeStats
 
 /// The standard `process_*` families of the client libraries, read from `/proc/self` at scrape time.

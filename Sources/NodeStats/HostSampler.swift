@@ -1,5 +1,4 @@
 import CRI
-import Foundation
 
 /// Builds the Summary's `node` entry from `/proc`, the root cgroups, statvfs and the runtime's image filesystem.
 struct HostSampler {

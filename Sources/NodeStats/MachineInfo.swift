@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import SystemSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -35,15 +36,15 @@ public struct MachineInfo: Codable, Sendable, Equatable {
             kernelVersion: field(name.release),
             osImage: osImage(KernelFiles.text("/etc/os-release") ?? ""),
             architecture: field(name.machine),
-            machineID: (KernelFiles.text("/etc/machine-id") ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
-            bootID: (KernelFiles.text("/proc/sys/kernel/random/boot_id") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            machineID: (KernelFiles.text("/etc/machine-id") ?? "").trimmingWhitespaceAndNewlines(),
+            bootID: (KernelFiles.text("/proc/sys/kernel/random/boot_id") ?? "").trimmingWhitespaceAndNewlines()
         )
     }
 
     /// `PRETTY_NAME` from os-release text (quotes removed), "Linux" when absent.
     static func osImage(_ text: String) -> String {
         for line in text.split(separator: "\n") where line.hasPrefix("PRETTY_NAME=") {
-            return line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            return line.dropFirst("PRETTY_NAME=".count).trimming(where: { $0 == "\"" || $0 == "'" })
         }
         return "Linux"
     }

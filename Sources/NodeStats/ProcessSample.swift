@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import SystemSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -79,7 +80,7 @@ public struct BootTime: Sendable, Equatable {
     public static func read() -> BootTime {
         if let text = KernelFiles.text("/proc/stat") {
             for line in text.split(separator: "\n") where line.hasPrefix("btime ") {
-                if let value = Int64(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) {
+                if let value = Int64(line.dropFirst(6).trimmingWhitespace()) {
                     return BootTime(secondsSinceEpoch: value)
                 }
             }

@@ -1,5 +1,5 @@
 import CRI
-import Foundation
+import FoundationEssentials
 import KubeTypes
 import Logging
 import Synchronization

@@ -1,5 +1,5 @@
 import EventHTTP
-import Foundation
+import FoundationEssentials
 
 /// How the user's client frames channel messages, from the subprotocol it negotiated.
 ///

@@ -1,7 +1,8 @@
 import CLibevent
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
+import SystemSupport
 #endif
 
 /// The blocking part of opening a client WebSocket: TCP connect and the RFC 6455 §4.1 opening handshake, bounded
@@ -51,21 +52,21 @@ enum ClientHandshake {
             throw WebSocketClientError.invalidHandshake("malformed status line \"\(statusLine.prefix(80))\"")
         }
         guard status == 101 else {
-            let body = String(decoding: leftover.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let body = String(decoding: leftover.prefix(300), as: UTF8.self).trimmingWhitespaceAndNewlines()
             throw WebSocketClientError.upgradeRefused(status: status, body: body)
         }
         var headers: [String: String] = [:]
         for line in lines where !line.isEmpty {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingWhitespace()
             headers[name] = headers[name].map { $0 + ", " + value } ?? value
         }
         guard headers["upgrade"]?.lowercased() == "websocket" else {
             throw WebSocketClientError.invalidHandshake("missing \"Upgrade: websocket\"")
         }
         guard headers["connection"]?.lowercased().split(separator: ",").contains(where: {
-            $0.trimmingCharacters(in: .whitespaces) == "upgrade"
+            $0.trimmingWhitespace() == "upgrade"
         }) == true else {
             throw WebSocketClientError.invalidHandshake("missing \"Connection: Upgrade\"")
         }

@@ -1,5 +1,5 @@
 import EventHTTP
-import Foundation
+import SystemSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -53,29 +53,33 @@ public final class WebSocketClient: Sendable {
     public static func connect(to endpoint: StreamEndpoint, subprotocols: [String], timeout: Duration,
                                maxMessageBytes: Int = 16 << 20) async throws -> WebSocketClient {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<WebSocketClient, any Error>) in
-            Thread.detachNewThread {
-                let upgraded: ClientHandshake.Upgraded
-                do {
-                    upgraded = try ClientHandshake.open(endpoint, subprotocols: subprotocols, timeout: timeout)
-                } catch {
-                    continuation.resume(throwing: error)
-                    return
+            do {
+                try SystemThread.start(name: "stream-client") {
+                    let upgraded: ClientHandshake.Upgraded
+                    do {
+                        upgraded = try ClientHandshake.open(endpoint, subprotocols: subprotocols, timeout: timeout)
+                    } catch {
+                        continuation.resume(throwing: error)
+                        return
+                    }
+                    var pipeFDs: [Int32] = [-1, -1]
+                    guard pipe(&pipeFDs) == 0 else {
+                        Glibc.close(upgraded.fd)
+                        continuation.resume(throwing: WebSocketClientError.connectFailed("pipe: \(ClientHandshake.errnoText())"))
+                        return
+                    }
+                    for end in pipeFDs {
+                        _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+                        _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+                    }
+                    let client = WebSocketClient(subprotocol: upgraded.subprotocol, wakeRead: pipeFDs[0], wake: pipeFDs[1])
+                    var worker = ClientWorker(client: client, fd: upgraded.fd, maxMessageBytes: maxMessageBytes)
+                    worker.codec.append(upgraded.leftover[...])
+                    continuation.resume(returning: client)
+                    worker.run()
                 }
-                var pipeFDs: [Int32] = [-1, -1]
-                guard pipe(&pipeFDs) == 0 else {
-                    Glibc.close(upgraded.fd)
-                    continuation.resume(throwing: WebSocketClientError.connectFailed("pipe: \(ClientHandshake.errnoText())"))
-                    return
-                }
-                for end in pipeFDs {
-                    _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-                    _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-                }
-                let client = WebSocketClient(subprotocol: upgraded.subprotocol, wakeRead: pipeFDs[0], wake: pipeFDs[1])
-                var worker = ClientWorker(client: client, fd: upgraded.fd, maxMessageBytes: maxMessageBytes)
-                worker.codec.append(upgraded.leftover[...])
-                continuation.resume(returning: client)
-                worker.run()
+            } catch {
+                continuation.resume(throwing: WebSocketClientError.connectFailed("\(error)"))
             }
         }
     }

@@ -1,3 +1,5 @@
+import SystemSupport
+
 /// Parses durations written as Kubernetes flags write them: `1s`, `200ms`, `1m30s`, `2h`.
 enum GoDuration {
     struct ParseError: Error, CustomStringConvertible {
@@ -7,7 +9,7 @@ enum GoDuration {
 
     static func parse(_ text: String) throws -> Duration {
         let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("h", 3600), ("m", 60), ("s", 1)]
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        var rest = Substring(text.trimmingWhitespace())
         guard !rest.isEmpty else { throw ParseError(text: text) }
         var seconds = 0.0
         while !rest.isEmpty {

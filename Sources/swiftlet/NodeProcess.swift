@@ -1,6 +1,6 @@
 import CRI
 import EventHTTP
-import Foundation
+import FoundationEssentials
 import Logging
 import KubeTypes
 import ManagedRuntime

@@ -1,4 +1,3 @@
-import Foundation
 import KubeTypes
 
 /// Every setting of a Swiftlet node, after defaults, the config file and the flags are merged.

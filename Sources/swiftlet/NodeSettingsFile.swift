@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import KubeTypes
+import SystemSupport
 
 /// Reads the `--config` YAML file.
 ///
@@ -15,9 +16,9 @@ enum NodeSettingsFile {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw LoadError(description: "cannot read config file \(path): \(error.localizedDescription)")
+            throw LoadError(description: "cannot read config file \(path): \(FileErrorReason.describe(error))")
         }
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return NodeSettings() }
+        if text.trimmingWhitespaceAndNewlines().isEmpty { return NodeSettings() }
         do {
             return try KubeYAML.decode(NodeSettings.self, from: text)
         } catch {

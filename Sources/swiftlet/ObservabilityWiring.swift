@@ -1,5 +1,5 @@
 import CRI
-import Foundation
+import FoundationEssentials
 import KubeTypes
 import Logging
 import NodeAPI
@@ -76,18 +76,17 @@ struct ObservabilityWiring {
     static func configz(_ settings: NodeSettings) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // The settings' own encoding, read back as a tree, so that redaction sees the keys as they are written.
         guard let data = try? encoder.encode(settings),
-              var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+              var object = try? JSONDecoder().decode([String: JSONValue].self, from: data)
         else { return Array(#"{"kubeletconfig":{}}"#.utf8) }
         for key in object.keys {
             let lower = key.lowercased()
             let isPath = lower.hasSuffix("file") || lower.hasSuffix("dir") || lower.hasSuffix("path")
             if !isPath && (lower.contains("token") || lower.contains("password") || lower.contains("secret")) {
-                object[key] = "<redacted>"
+                object[key] = .string("<redacted>")
             }
         }
-        let wrapped: [String: Any] = ["kubeletconfig": object]
-        let bytes = (try? JSONSerialization.data(withJSONObject: wrapped, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return Array(bytes)
+        return (try? Array(encoder.encode(["kubeletconfig": object]))) ?? []
     }
 }

@@ -1,5 +1,4 @@
 import CRI
-import Foundation
 import Logging
 import ManagedRuntime
 import NodeAPI

@@ -1,7 +1,9 @@
 import EventHTTP
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import NodeAPI
+import SystemSupport
 
 /// Turns the TLS and authentication settings into files and authenticators, generating what is missing.
 ///
@@ -70,12 +72,15 @@ enum AdminToken {
 
     static func ensure(at path: String) throws -> (token: String, created: Bool) {
         if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
-            let token = existing.trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = existing.trimmingWhitespaceAndNewlines()
             guard !token.isEmpty else { throw WriteError(description: "\(path) exists but is empty; remove it to generate a new token") }
             return (token, false)
         }
         var generator = SystemRandomNumberGenerator()
-        let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let token = (0..<32).map { _ in
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            return (byte < 16 ? "0" : "") + String(byte, radix: 16)
+        }.joined()
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw WriteError(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }

@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import Glibc
 
 /// Turns SIGTERM and SIGINT into an awaitable event.
 ///

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Logging
 
 /// The `swiftlet` command line: kubelet's flag names where kubelet has the flag.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KubeTypes
+import SystemSupport
 
 /// kubelet's `--system-reserved`: resources kept back from pods, written `cpu=500m,memory=1Gi`.
 enum SystemReserved {
@@ -8,7 +9,7 @@ enum SystemReserved {
         guard let text else { return nil }
         var result: [String: String] = [:]
         for entry in text.split(separator: ",") {
-            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw ValidationError("--system-reserved: \"\(entry)\" is not name=quantity (e.g. cpu=500m,memory=1Gi)")
             }

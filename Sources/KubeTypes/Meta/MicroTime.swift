@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A Kubernetes timestamp with microseconds (`metav1.MicroTime`), serialised as
 /// `2006-01-02T15:04:05.000000Z`; events use it for `eventTime`.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A Kubernetes timestamp (`metav1.Time`): whole seconds, serialised as RFC 3339 in UTC, e.g.
 /// `2024-05-01T12:00:00Z`.

@@ -252,7 +252,7 @@ extension PodValidator {
 
     /// `metadata.labels['app']` → (`metadata.labels`, `app`).
     static func splitSubscript(_ path: String) -> (String, String)? {
-        guard path.hasSuffix("']"), let open = path.range(of: "['") else { return nil }
+        guard path.hasSuffix("']"), let open = path.firstRange(of: "['") else { return nil }
         let base = String(path[..<open.lowerBound])
         let key = String(path[open.upperBound..<path.index(path.endIndex, offsetBy: -2)])
         return (base, key)

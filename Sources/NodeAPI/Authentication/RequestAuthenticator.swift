@@ -1,4 +1,5 @@
 import EventHTTP
+import SystemSupport
 
 /// Decides who a request comes from: a client certificate verified against the client CA, or a bearer token.
 ///
@@ -36,7 +37,7 @@ public struct RequestAuthenticator: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             return .rejected("unsupported Authorization scheme")
         }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        let token = parts[1].trimmingWhitespace()
         guard let user = tokens?.user(forToken: token) else {
             return .rejected("invalid bearer token")
         }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import SystemSupport
 
 /// Bearer tokens read from a Kubernetes static token file.
 ///
@@ -34,7 +35,7 @@ public struct StaticTokenFile: Sendable {
     public init(parsing text: String, path: String = "<token file>") throws {
         var users: [String: UserInfo] = [:]
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = rawLine.trimmingWhitespaceAndNewlines()
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields: [String]
             do {
@@ -51,7 +52,7 @@ public struct StaticTokenFile: Sendable {
             guard users[token] == nil else { throw ParseError(path: path, line: index + 1, reason: "duplicate token") }
             var groups: [String] = []
             if fields.count >= 4 {
-                groups = fields[3].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                groups = fields[3].split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
             }
             users[token] = UserInfo(name: name, uid: uid, groups: groups)
         }

@@ -1,5 +1,5 @@
 import EventHTTP
-import Foundation
+import FoundationEssentials
 import KubeTypes
 import NodeAgent
 

@@ -89,7 +89,7 @@ enum InstanceChoice {
 
     /// `containerd://abc` → `abc`; nil for an empty ID.
     static func runtimeID(_ id: String) -> String? {
-        let bare = id.range(of: "://").map { String(id[$0.upperBound...]) } ?? id
+        let bare = id.firstRange(of: "://").map { String(id[$0.upperBound...]) } ?? id
         return bare.isEmpty ? nil : bare
     }
 

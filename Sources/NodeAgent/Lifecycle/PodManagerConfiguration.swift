@@ -1,4 +1,3 @@
-import Foundation
 
 /// How the pod lifecycle engine runs: where it keeps pod files, how often it relists, and its backoff limits.
 public struct PodManagerConfiguration: Sendable {

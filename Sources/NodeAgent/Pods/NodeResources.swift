@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import KubeTypes
 
 /// What this node can give to pods: capacity minus what is reserved for the system.

@@ -1,5 +1,4 @@
 import CRI
-import Foundation
 import KubeTypes
 import Synchronization
 

@@ -1,4 +1,5 @@
-import Foundation
+import SystemSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -69,17 +70,15 @@ final class BlockingIOPool: Sendable {
 
     private let queue = JobQueue()
 
-    /// Starts `threadCount` worker threads named `name`.
-    init(threadCount: Int, name: String) {
+    /// Starts `threadCount` worker threads named `name-0`, `name-1`, ….
+    /// - Throws: `SystemThreadError` when a thread cannot be created; the threads already started then exit.
+    init(threadCount: Int, name: String) throws(SystemThreadError) {
         let queue = self.queue
         for index in 0..<max(1, threadCount) {
-            let thread = Thread {
+            // Blocking syscalls need little stack.
+            try SystemThread.start(name: "\(name)-\(index)", stackSize: 256 * 1024) {
                 while let job = queue.pop() { job() }
             }
-            thread.name = "\(name)-\(index)"
-            // Blocking syscalls need little stack.
-            thread.stackSize = 256 * 1024
-            thread.start()
         }
     }
 

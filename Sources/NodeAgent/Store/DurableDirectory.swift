@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import Logging
+import SystemSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -38,9 +39,9 @@ public final class DurableDirectory: ObjectPersistence {
         self.path = path
         self.groupCommit = groupCommit
         self.logger = logger
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         let existed = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        if existed && !isDirectory.boolValue {
+        if existed && !isDirectory {
             throw StoreError.io("\(path) exists and is not a directory")
         }
         if !existed {
@@ -55,7 +56,7 @@ public final class DurableDirectory: ObjectPersistence {
         guard fd >= 0 else { throw StoreError.io(Self.errnoMessage("open", path)) }
         if !existed {
             // The new directory's own entry must survive a crash too.
-            let parent = (path as NSString).deletingLastPathComponent
+            let parent = PathNames.deletingLastComponent(of: path)
             let parentFD = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if parentFD >= 0 {
                 _ = fsync(parentFD)
@@ -63,11 +64,16 @@ public final class DurableDirectory: ObjectPersistence {
             }
         }
         directoryFD = fd
-        pool = BlockingIOPool(threadCount: ioThreads, name: "store-io")
-        // The shared directory fsync gets its own thread: queued behind file writes on the shared pool, it would
-        // hold back every acknowledgement it covers.
-        batcher = DirectorySyncBatcher(
-            directoryFD: fd, directoryPath: path, pool: BlockingIOPool(threadCount: 1, name: "store-dirsync"))
+        do {
+            pool = try BlockingIOPool(threadCount: ioThreads, name: "store-io")
+            // The shared directory fsync gets its own thread: queued behind file writes on the shared pool, it would
+            // hold back every acknowledgement it covers.
+            batcher = DirectorySyncBatcher(
+                directoryFD: fd, directoryPath: path, pool: try BlockingIOPool(threadCount: 1, name: "store-dirsync"))
+        } catch {
+            close(fd)
+            throw StoreError.io("\(error)")
+        }
     }
 
     deinit {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import SystemSupport
 
 /// Hands out strictly increasing resource versions that are never reused, even across restarts and after deletes.
 ///
@@ -58,7 +59,7 @@ public struct ResourceVersionClock: Sendable {
 
     /// Parses `encodeReservation` output; nil when it is not a number.
     public static func decodeReservation(_ bytes: [UInt8]) -> UInt64? {
-        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: bytes, as: UTF8.self).trimmingWhitespaceAndNewlines()
         return UInt64(text)
     }
 }

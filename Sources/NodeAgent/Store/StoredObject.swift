@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An object the store can hold: Codable, with Kubernetes object identity.
 ///

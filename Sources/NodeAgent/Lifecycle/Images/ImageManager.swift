@@ -1,5 +1,5 @@
 import CRI
-import Foundation
+import FoundationEssentials
 import KubeTypes
 
 /// What a container needs from its image once it is on the node.

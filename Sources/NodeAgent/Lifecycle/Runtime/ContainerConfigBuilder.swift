@@ -1,5 +1,5 @@
 import CRI
-import Foundation
+import FoundationEssentials
 import KubeTypes
 
 /// Why a container config could not be built: reported as `CreateContainerConfigError` with this message.
@@ -149,9 +149,16 @@ enum ContainerConfigBuilder {
     /// `key="value"` lines sorted by key, as the downward API renders label and annotation maps.
     static func formatMap(_ map: [String: String]) -> String {
         map.keys.sorted().map { key in
-            let value = map[key] ?? ""
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\"", with: "\\\"")
+            var escaped = ""
+            // By scalar, so that a quote is escaped even when a combining mark follows it, and the "\n" of "\r\n".
+            for scalar in (map[key] ?? "").unicodeScalars {
+                switch scalar {
+                case "\\": escaped += "\\\\"
+                case "\n": escaped += "\\n"
+                case "\"": escaped += "\\\""
+                default: escaped.unicodeScalars.append(scalar)
+                }
+            }
             return "\(key)=\"\(escaped)\""
         }.joined(separator: "\n")
     }

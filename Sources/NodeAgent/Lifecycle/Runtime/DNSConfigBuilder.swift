@@ -1,5 +1,5 @@
 import CRI
-import Foundation
+import FoundationEssentials
 import KubeTypes
 
 /// The sandbox DNS config from `dnsPolicy` and `dnsConfig`, as kubelet's `GetPodDNS` builds it on a node without

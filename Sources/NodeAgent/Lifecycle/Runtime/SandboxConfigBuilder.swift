@@ -1,5 +1,4 @@
 import CRI
-import Foundation
 import KubeTypes
 
 /// Builds the CRI sandbox config of a pod, as kubelet's `generatePodSandboxConfig` does.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import SystemSupport
 
 /// Reads a container's termination message after it exited, as kubelet does: the file the container wrote at
 /// `terminationMessagePath` (bind-mounted from the pod dir, at most 4096 bytes), or with `FallbackToLogsOnError`
@@ -22,10 +23,7 @@ enum TerminationMessage {
     }
 
     static func readPrefix(_ path: String, limit: Int) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: limit)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        String(decoding: FileBytes.prefix(atPath: path, maxBytes: limit) ?? [], as: UTF8.self)
     }
 
     /// The content of the last `fallbackLines` log lines, cut to the last `fallbackBytes` bytes.

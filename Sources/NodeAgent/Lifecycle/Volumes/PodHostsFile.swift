@@ -1,5 +1,7 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import KubeTypes
+import SystemSupport
 
 /// The `/etc/hosts` a pod's containers see, written by the node as kubelet writes it.
 ///
@@ -64,7 +66,7 @@ enum PodHostsFile {
         } catch let error as VolumeError {
             throw error
         } catch {
-            throw VolumeError(message: "writing \(target): \(error.localizedDescription)")
+            throw VolumeError(message: "writing \(target): \(FileErrorReason.describe(error))")
         }
         return target
     }

@@ -1,6 +1,7 @@
 import CRI
-import Foundation
+import FoundationEssentials
 import KubeTypes
+import SystemSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -68,7 +69,7 @@ enum VolumeManager {
                         throw VolumeError(message: "MountVolume.SetUp failed for volume \"\(volume.name)\": \(error.message)")
                     }
                     let file = path + "/" + item.path
-                    try makeDirectory((file as NSString).deletingLastPathComponent, mode: 0o755)
+                    try makeDirectory(PathNames.deletingLastComponent(of: file), mode: 0o755)
                     guard files.createFile(atPath: file, contents: Data(value.utf8)) else {
                         throw VolumeError(message: "MountVolume.SetUp failed for volume \"\(volume.name)\": cannot write \(file)")
                     }
@@ -182,7 +183,7 @@ enum VolumeManager {
             // mkdir applies the umask; the mode must hold exactly (0777 lets non-root containers write).
             chmod(path, mode_t(mode))
         } catch {
-            throw VolumeError(message: "cannot create directory \(path): \(error.localizedDescription)")
+            throw VolumeError(message: "cannot create directory \(path): \(FileErrorReason.describe(error))")
         }
     }
 

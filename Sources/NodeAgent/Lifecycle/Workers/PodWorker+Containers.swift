@@ -1,5 +1,6 @@
 import CRI
-import Foundation
+import FoundationEssentials
+import Glibc
 import KubeTypes
 import Logging
 

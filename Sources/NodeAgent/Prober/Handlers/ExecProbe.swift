@@ -1,5 +1,5 @@
 import CRI
-import Foundation
+import FoundationEssentials
 
 /// An exec probe: the command through CRI ExecSync; exit 0 is success, and a command that outlives the
 /// timeout fails (kubelet's ExecProbeTimeout behaviour).

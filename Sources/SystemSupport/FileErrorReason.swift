@@ -1,0 +1,27 @@
+import FoundationEssentials
+import Glibc
+
+/// The reason a file operation failed, as one short phrase for messages such as
+/// `cannot create directory /x: Permission denied`.
+///
+/// Why: FoundationEssentials' `FileManager`, `Data.write` and `String(contentsOfFile:)` throw `CocoaError`s whose
+/// `localizedDescription` exists only in Foundation proper, and whose plain description is a struct dump. The
+/// `errno` underneath is what an operator can act on.
+public enum FileErrorReason {
+    /// `strerror` of the `errno` that `error` carries (directly or as a `CocoaError`'s underlying error); for a
+    /// file that is not UTF-8 text, saying so; otherwise the error's own description.
+    public static func describe(_ error: any Error) -> String {
+        if let posix = error as? POSIXError { return text(posix.code.rawValue) }
+        if let cocoa = error as? CocoaError {
+            if let posix = cocoa.underlying as? POSIXError { return text(posix.code.rawValue) }
+            if cocoa.code == .fileReadInapplicableStringEncoding { return "not valid UTF-8 text" }
+            if cocoa.code == .fileNoSuchFile || cocoa.code == .fileReadNoSuchFile { return text(ENOENT) }
+            if cocoa.code == .fileReadNoPermission || cocoa.code == .fileWriteNoPermission { return text(EACCES) }
+        }
+        return "\(error)"
+    }
+
+    private static func text(_ code: Int32) -> String {
+        strerror(code).map { String(cString: $0) } ?? "error \(code)"
+    }
+}
