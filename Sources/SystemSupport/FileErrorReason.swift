@@ -8,13 +8,16 @@ import Glibc
 /// `localizedDescription` exists only in Foundation proper, and whose plain description is a struct dump. The
 /// `errno` underneath is what an operator can act on.
 public enum FileErrorReason {
-    /// `strerror` of the `errno` that `error` carries (directly or as a `CocoaError`'s underlying error); for a
-    /// file that is not UTF-8 text, saying so; otherwise the error's own description.
+    /// `strerror` of the `errno` that `error` carries (directly or as a `CocoaError`'s underlying error); for
+    /// text that is not in the encoding it was read with, saying so; otherwise the error's own description.
     public static func describe(_ error: any Error) -> String {
         if let posix = error as? POSIXError { return text(posix.code.rawValue) }
         if let cocoa = error as? CocoaError {
             if let posix = cocoa.underlying as? POSIXError { return text(posix.code.rawValue) }
-            if cocoa.code == .fileReadInapplicableStringEncoding { return "not valid UTF-8 text" }
+            if cocoa.code == .fileReadCorruptFile || cocoa.code == .fileReadInapplicableStringEncoding {
+                // What String(contentsOfFile:encoding:) throws for bytes that are not in that encoding.
+                return "not valid text in the requested encoding"
+            }
             if cocoa.code == .fileNoSuchFile || cocoa.code == .fileReadNoSuchFile { return text(ENOENT) }
             if cocoa.code == .fileReadNoPermission || cocoa.code == .fileWriteNoPermission { return text(EACCES) }
         }

@@ -17,10 +17,12 @@ public enum SystemThread {
     /// - Parameters:
     ///   - name: the thread's name as the kernel shows it; cut to `maximumNameBytes` bytes on a character boundary
     ///     (the kernel would cut it mid-character).
-    ///   - stackSize: bytes of stack (at least `PTHREAD_STACK_MIN`); nil keeps the default, `ulimit -s` (usually
-    ///     8 MiB), which is also what Foundation's `Thread` used.
+    ///   - stackSize: bytes of stack; nil keeps the default, `ulimit -s` (usually 8 MiB), which is also what
+    ///     Foundation's `Thread` used. Swift code needs far more than pthreads' 16 KiB minimum: running out of
+    ///     stack is a crash, so a smaller size is only for bodies whose depth is known.
     ///   - body: the thread's work.
-    /// - Throws: `SystemThreadError` when the thread cannot be created (the process or system has too many).
+    /// - Throws: `SystemThreadError` when the thread cannot be created: `EAGAIN` when the process or system has too
+    ///   many, `EINVAL` for a stack size below `PTHREAD_STACK_MIN`.
     public static func start(
         name: String, stackSize: Int? = nil, _ body: @escaping @Sendable () -> Void
     ) throws(SystemThreadError) {
@@ -29,7 +31,7 @@ public enum SystemThread {
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         if let stackSize {
-            let rc = pthread_attr_setstacksize(&attributes, max(stackSize, Int(PTHREAD_STACK_MIN)))
+            let rc = pthread_attr_setstacksize(&attributes, stackSize)
             guard rc == 0 else { throw SystemThreadError(name: name, code: rc) }
         }
         let start = Unmanaged.passRetained(ThreadStart(name: kernelName(name), body: body)).toOpaque()
