@@ -4,9 +4,9 @@ import Glibc
 /// Dedicated OS threads for work that blocks (an event loop, `waitpid`, blocking file I/O), where a Swift
 /// concurrency thread must not be held.
 ///
-/// Why pthreads directly: Foundation's `Thread` is the only other way, and it loads all of Foundation and ICU
-/// (about 9 MiB resident). It also never passed `Thread.name` to the kernel on Linux, so such threads showed in
-/// `top -H` and /proc under their creator's name; these get the name they are given.
+/// Why pthreads directly: Foundation's `Thread` loads all of Foundation and ICU (about 9 MiB resident). It also
+/// never passed `Thread.name` to the kernel on Linux, so its threads showed in `top -H` and /proc under the
+/// process's name; these get the name they are given.
 public enum SystemThread {
     /// The longest name the kernel keeps, in bytes (16 with the terminating NUL).
     public static let maximumNameBytes = 15

@@ -51,6 +51,15 @@ protoc \
     --grpc-swift-2_opt=Visibility=Public,Client=true,Server=false \
     api.proto
 
+# Swiftlet loads FoundationEssentials only; an `import Foundation` that is not the #else of a
+# `#if canImport(FoundationEssentials)` would bring Foundation proper and ICU back (README.md).
+for file in "$tmp/api.pb.swift" "$tmp/api.grpc.swift"; do
+    if awk '/^import Foundation$/ && previous != "#else" { found = 1 } NF { previous = $0 } END { exit !found }' "$file"; then
+        echo "$(basename "$file") imports Foundation without a FoundationEssentials guard; see README.md" >&2
+        exit 1
+    fi
+done
+
 mv "$tmp/api.pb.swift" "$out/api.pb.swift"
 mv "$tmp/api.grpc.swift" "$out/api.grpc.swift"
 echo "generated: $(wc -c <"$out/api.pb.swift") bytes api.pb.swift, $(wc -c <"$out/api.grpc.swift") bytes api.grpc.swift"
