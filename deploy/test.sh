@@ -40,7 +40,7 @@ rm -f "$build_log"
 # One test process per module: each gets its own cooperative thread pool (one thread per core here), so a suite
 # that blocks on a child process or saturates the CPU cannot starve another module's servers of threads.
 # Suites inside a module still run concurrently.
-targets=(KubeTypesTests ContainerLogsTests EventHTTPTests ManagedRuntimeTests CRITests NodeAgentTests NodeAPITests NodeMetricsTests StreamBridgeTests)
+targets=(KubeTypesTests ContainerLogsTests SystemSupportTests EventHTTPTests ManagedRuntimeTests CRITests NodeAgentTests NodeAPITests NodeMetricsTests StreamBridgeTests)
 passed=0
 failed=0
 failed_targets=()

@@ -17,6 +17,8 @@ import Testing
 final class LifecycleBed: Sendable {
     let testRuntime: TestRuntime
     let client: GRPCContainerRuntime
+    /// What the engine talks to: the client, or a test's wrapper around it.
+    let runtime: any ContainerRuntime
     let scope: TestScope
     let store: ObjectStore<Pod>
     let events: EventRecorder
@@ -25,21 +27,22 @@ final class LifecycleBed: Sendable {
 
     static let logger = TestRuntime.makeLogger("swiftlet.test.lifecycle")
 
-    private init(testRuntime: TestRuntime, client: GRPCContainerRuntime, scope: TestScope, store: ObjectStore<Pod>,
-                 configuration: PodManagerConfiguration) {
+    private init(testRuntime: TestRuntime, client: GRPCContainerRuntime, runtime: any ContainerRuntime, scope: TestScope,
+                 store: ObjectStore<Pod>, configuration: PodManagerConfiguration) {
         self.testRuntime = testRuntime
         self.client = client
+        self.runtime = runtime
         self.scope = scope
         self.store = store
         self.configuration = configuration
         self.events = EventRecorder(nodeName: configuration.nodeName, logger: Self.logger)
-        self.manager = PodManager(runtime: client, store: store, events: events, configuration: configuration,
+        self.manager = PodManager(runtime: runtime, store: store, events: events, configuration: configuration,
                                   logger: Self.logger)
     }
 
     /// A second engine over the same store, runtime and configuration (an agent restart).
     func makeManager() -> PodManager {
-        PodManager(runtime: client, store: store, events: events, configuration: configuration, logger: Self.logger)
+        PodManager(runtime: runtime, store: store, events: events, configuration: configuration, logger: Self.logger)
     }
 
     /// Runs `body` with a started bed; stops the manager and removes everything labelled with the scope after,
@@ -47,6 +50,8 @@ final class LifecycleBed: Sendable {
     static func with(
         _ name: String, backoffBase: Duration = .seconds(1), imagePullBackoffBase: Duration = .seconds(1),
         probeObserver: (any ProbeObserver)? = nil, syncObserver: (any PodSyncObserver)? = nil,
+        relistPeriod: Duration = .milliseconds(200), resyncPeriod: Duration = .seconds(60),
+        wrapRuntime: (GRPCContainerRuntime) -> any ContainerRuntime = { $0 },
         _ body: (LifecycleBed) async throws -> Void
     ) async throws {
         let testRuntime = try await TestRuntime.shared()
@@ -54,13 +59,14 @@ final class LifecycleBed: Sendable {
         let client = try testRuntime.makeClient()
         let root = NSTemporaryDirectory() + "swiftlet-lifecycle-tests/" + scope.id
         let configuration = PodManagerConfiguration(
-            nodeName: "test-node", rootDirectory: root, relistPeriod: .milliseconds(200), backoffBase: backoffBase,
+            nodeName: "test-node", rootDirectory: root, relistPeriod: relistPeriod, backoffBase: backoffBase,
             backoffMax: backoffBase * 30, imagePullBackoffBase: imagePullBackoffBase,
             imagePullBackoffMax: imagePullBackoffBase * 30, hostIP: "127.0.0.1", ownerLabels: scope.labels,
-            probeObserver: probeObserver, evictionCheckPeriod: .seconds(1), syncObserver: syncObserver)
+            resyncPeriod: resyncPeriod, probeObserver: probeObserver, evictionCheckPeriod: .seconds(1),
+            syncObserver: syncObserver)
         let store = try await ObjectStore<Pod>(directory: InMemoryPersistence(), logger: logger)
-        let bed = LifecycleBed(testRuntime: testRuntime, client: client, scope: scope, store: store,
-                               configuration: configuration)
+        let bed = LifecycleBed(testRuntime: testRuntime, client: client, runtime: wrapRuntime(client), scope: scope,
+                               store: store, configuration: configuration)
         await bed.manager.start()
         var failure: (any Error)?
         do { try await body(bed) } catch { failure = error }

@@ -127,6 +127,63 @@ struct PodNodeIntegrationTests {
         #expect(observer.durations.allSatisfy { $0 > .zero && $0 < .seconds(30) })
     }
 
+    @Test("a sync after a relist reads the relist's listing; a container stopped behind the worker's back is restarted")
+    func syncsReuseTheRelistListing() async throws {
+        let observer = RecordingSyncObserver()
+        // Relists and resyncs only when the test asks: the loop's one relist runs at start, before the pod exists.
+        try await LifecycleBed.with(
+            "listing", syncObserver: observer, relistPeriod: .seconds(3600), resyncPeriod: .seconds(3600),
+            wrapRuntime: { ListingSpyRuntime($0) }
+        ) { bed in
+            let spy = try #require(bed.runtime as? ListingSpyRuntime)
+            let pod = try await bed.submit(bed.makePod("quiet", containers: [bed.shell("app", "exec sleep 300")]))
+            _ = try await bed.waitFor(pod, "Running") { $0.status.phase == .running }
+            try await Self.waitQuiet(observer)
+
+            // The relist sees the pod's objects for the first time and wakes its worker, whose sync must read the
+            // listing instead of listing the pod's objects itself.
+            let listsBefore = spy.perPodListCalls
+            let syncsBefore = observer.operations.count
+            await bed.manager.relistOnce()
+            try await Self.waitUntil("a sync after the relist") { observer.operations.count > syncsBefore }
+            #expect(spy.perPodListCalls == listsBefore, "per-pod list calls: \(spy.perPodListCalls - listsBefore)")
+
+            // A change the worker did not make reaches it through the relist and its listing.
+            let container = try #require(try await bed.runtimeContainers(pod).first { $0.state == .containerRunning })
+            try await bed.client.stopContainer(id: container.id, timeout: 0)
+            await bed.manager.relistOnce()
+            let restarted = try await bed.waitFor(pod, timeout: .seconds(20), "restart") {
+                ($0.container("app")?.restartCount ?? 0) >= 1 && $0.container("app")?.state?.running != nil
+            }
+            #expect(restarted.container("app")?.lastState?.terminated != nil)
+            try await bed.requestDeletion(restarted, grace: 0)
+            try await bed.waitGone(pod)
+        }
+    }
+
+    /// Polls `condition` every 20 ms for up to 10 s.
+    static func waitUntil(_ what: String, _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw LifecycleTestError(message: "timed out waiting for \(what)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Waits until no sync has finished for 500 ms (at most 10 s), so that a count taken next is not moved by a
+    /// sync already under way.
+    static func waitQuiet(_ observer: RecordingSyncObserver) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        var count = observer.operations.count
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(500))
+            let now = observer.operations.count
+            if now == count { return }
+            count = now
+        }
+        throw LifecycleTestError(message: "pod syncs did not settle")
+    }
+
     /// The CapEff bit mask from a `CapEff:<hex>` line.
     static func capabilities(_ line: String?) -> UInt64? {
         guard let line, let hex = line.split(separator: ":").last else { return nil }

@@ -25,6 +25,7 @@ public final class PodManager: PodLifecycle {
     private let configuration: PodManagerConfiguration
     private let logger: Logger
     private let images: ImageManager
+    private let listings: RuntimeListingCache
     private let state = Mutex(State())
 
     /// Creates the engine; nothing runs until `start()`.
@@ -40,6 +41,7 @@ public final class PodManager: PodLifecycle {
         self.images = ImageManager(
             runtime: runtime, events: events, backoffBase: configuration.imagePullBackoffBase,
             backoffMax: configuration.imagePullBackoffMax)
+        self.listings = RuntimeListingCache(maxAge: max(configuration.relistPeriod * 3, .seconds(2)))
     }
 
     // MARK: PodLifecycle
@@ -90,6 +92,7 @@ public final class PodManager: PodLifecycle {
         task?.cancel()
         await task?.value
         for worker in workers { await worker.shutdown() }
+        listings.clear()
     }
 
     /// The number of pods with a worker (pods being run or terminated).
@@ -104,7 +107,7 @@ public final class PodManager: PodLifecycle {
         }
         let environment = WorkerEnvironment(
             runtime: runtime, store: store, events: events, images: images, configuration: configuration,
-            logger: logger,
+            logger: logger, listings: listings,
             onFinished: { [weak self] uid in self?.workerFinished(uid) })
         let (worker, created) = state.withLock { state -> (PodWorker?, Bool) in
             if state.stopped { return (nil, false) }
@@ -121,7 +124,8 @@ public final class PodManager: PodLifecycle {
         state.withLock { _ = $0.workers.removeValue(forKey: uid) }
     }
 
-    /// One PLEG relist: two concurrent list calls, a diff, and a wake-up for each pod that changed.
+    /// One PLEG relist: two concurrent list calls, a diff, and a wake-up for each pod that changed. The listing is
+    /// kept for the workers' syncs (`RuntimeListingCache`).
     func relistOnce() async {
         var sandboxFilter = Runtime_V1_PodSandboxFilter()
         sandboxFilter.labelSelector = configuration.ownerLabels
@@ -129,6 +133,7 @@ public final class PodManager: PodLifecycle {
         containerFilter.labelSelector = configuration.ownerLabels
         let sandboxes: [Runtime_V1_PodSandbox]
         let containers: [Runtime_V1_Container]
+        let startedAt = ContinuousClock.now
         do {
             async let sandboxListing = runtime.listPodSandboxes(filter: sandboxFilter)
             async let containerListing = runtime.listContainers(filter: containerFilter)
@@ -138,6 +143,7 @@ public final class PodManager: PodLifecycle {
             if !Task.isCancelled { logger.warning("relist failed", metadata: ["error": "\(error)"]) }
             return
         }
+        listings.record(startedAt: startedAt, sandboxes: sandboxes, containers: containers)
         let woken = state.withLock { state -> [PodWorker] in
             let changed = state.relister.diff(sandboxes: sandboxes, containers: containers)
             return changed.compactMap { state.workers[$0] }

@@ -6,8 +6,9 @@ import Logging
 /// One pod's worker (kubelet's pod worker): syncs of one pod run one after another, wake-ups that arrive during a
 /// sync are coalesced into one more sync, and different pods' workers run concurrently.
 ///
-/// A sync reads the pod from the store, looks at the runtime (two filtered list calls; container status calls
-/// only for instances that are new or changed state), computes the smallest set of actions, carries them out and
+/// A sync reads the pod from the store, looks at the runtime (the relist's listing when it is newer than the
+/// previous sync, else two filtered list calls; container status calls only for instances that are new or changed
+/// state), computes the smallest set of actions, carries them out and
 /// persists the status when it changed.
 actor PodWorker {
     let uid: String
@@ -44,6 +45,8 @@ actor PodWorker {
     /// The pod's probe workers and their results.
     let prober: PodProber
 
+    /// When the previous sync ended: a relist listing begun after it holds everything this worker did.
+    private var lastSyncEnded: ContinuousClock.Instant?
     private var wakePending = false
     private var waiter: CheckedContinuation<Void, Never>?
     private var shutDown = false
@@ -116,6 +119,7 @@ actor PodWorker {
             if shutDown { break }
             let started = ContinuousClock.now
             await syncOnce()
+            lastSyncEnded = ContinuousClock.now
             if let observer = configuration.syncObserver {
                 let operation: PodSyncOperation =
                     pod.metadata.deletionTimestamp != nil || finished ? .kill
@@ -179,7 +183,7 @@ actor PodWorker {
     }
 
     private func sync() async throws {
-        var view = try await fetchView()
+        var view = try await fetchView(reusingListingAfter: lastSyncEnded)
         restoreBackoffIfNeeded(view)
         let terminalPhase = pod.status.phase == .succeeded || pod.status.phase == .failed
         if terminalPhase || failure != nil {
@@ -282,17 +286,25 @@ actor PodWorker {
         return labels
     }
 
-    /// The runtime's view of this pod. The two lists run concurrently; status calls go only to instances that
-    /// are new or changed state, and those run concurrently too: each round trip is on the pod-start path.
-    func fetchView() async throws -> PodRuntimeView {
-        var sandboxFilter = Runtime_V1_PodSandboxFilter()
-        sandboxFilter.labelSelector = podFilterLabels
-        var containerFilter = Runtime_V1_ContainerFilter()
-        containerFilter.labelSelector = podFilterLabels
+    /// The runtime's view of this pod. The pod's objects come from the relist's listing when it began after
+    /// `instant` (see `RuntimeListingCache`), otherwise from two concurrent filtered lists; status calls go only to
+    /// instances that are new or changed state, and those run concurrently too: each round trip is on the
+    /// pod-start path. Pass no instant right after acting on the runtime.
+    func fetchView(reusingListingAfter instant: ContinuousClock.Instant? = nil) async throws -> PodRuntimeView {
         let runtime = self.runtime
-        async let sandboxListing = runtime.listPodSandboxes(filter: sandboxFilter)
-        async let containerListing = runtime.listContainers(filter: containerFilter)
-        let (listedSandboxes, listedContainers) = try await (sandboxListing, containerListing)
+        let listedSandboxes: [Runtime_V1_PodSandbox]
+        let listedContainers: [Runtime_V1_Container]
+        if let instant, let cached = environment.listings.objects(of: uid, listedAfter: instant) {
+            (listedSandboxes, listedContainers) = (cached.sandboxes, cached.containers)
+        } else {
+            var sandboxFilter = Runtime_V1_PodSandboxFilter()
+            sandboxFilter.labelSelector = podFilterLabels
+            var containerFilter = Runtime_V1_ContainerFilter()
+            containerFilter.labelSelector = podFilterLabels
+            async let sandboxListing = runtime.listPodSandboxes(filter: sandboxFilter)
+            async let containerListing = runtime.listContainers(filter: containerFilter)
+            (listedSandboxes, listedContainers) = try await (sandboxListing, containerListing)
+        }
 
         var sandboxes: [SandboxInstance] = []
         var sandboxesToFetch: [SandboxInstance] = []

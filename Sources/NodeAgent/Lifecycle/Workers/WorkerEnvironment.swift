@@ -2,7 +2,7 @@ import CRI
 import KubeTypes
 import Logging
 
-/// What every pod worker shares: the runtime, the store, events, images and the configuration.
+/// What every pod worker shares: the runtime, the store, events, images, the relist's listing and the configuration.
 struct WorkerEnvironment: Sendable {
     let runtime: any ContainerRuntime
     let store: ObjectStore<Pod>
@@ -10,6 +10,8 @@ struct WorkerEnvironment: Sendable {
     let images: ImageManager
     let configuration: PodManagerConfiguration
     let logger: Logger
+    /// The relist's latest listing, which a sync reads instead of listing again when it is recent enough.
+    let listings: RuntimeListingCache
     /// Called once a worker has finished a deletion (or found its pod gone), so the manager drops it.
     let onFinished: @Sendable (String) -> Void
 }
