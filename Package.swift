@@ -50,12 +50,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // libyaml 0.2.5 (its event parser and emitter), for KubeTypes' YAML reader and writer.
+        .systemLibrary(
+            name: "CYAML",
+            path: "Sources/CYAML",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         // Kubernetes v1 types, JSON/YAML codecs, validation, defaulting, selectors.
         .target(
             name: "KubeTypes",
-            dependencies: [
-                .product(name: "Yams", package: "Yams"),
-            ]
+            dependencies: ["CYAML"]
         ),
         // Generated CRI runtime.v1 code and the gRPC client over containerd's unix socket.
         .target(
