@@ -12,7 +12,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.36.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
@@ -172,7 +171,6 @@ let package = Package(
                 "CRI",
                 "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // The executable: flags, config file, managed containerd, signals.
@@ -189,7 +187,6 @@ let package = Package(
                 "SystemSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Benchmarks that print figures next to a baseline measured in the same run (deploy/bench/ drives them).
@@ -235,7 +232,7 @@ let package = Package(
         .testTarget(name: "StreamBridgeTests", dependencies: ["StreamBridge", "EventHTTP", "CRI", "ManagedRuntime", "TestSupport"]),
         .testTarget(
             name: "NodeAPITests",
-            dependencies: ["NodeAPI", "StreamBridge", "EventHTTP", "KubeTypes", "NodeAgent", "CRI", "TestSupport", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NodeAPI", "StreamBridge", "EventHTTP", "KubeTypes", "NodeAgent", "CRI", "TestSupport"]
         ),
         .testTarget(
             name: "NodeMetricsTests",
