@@ -95,6 +95,7 @@ let package = Package(
             name: "ContainerLogs",
             dependencies: [
                 "CZlib",
+                "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -10,7 +10,7 @@ public enum DirectoryWalk {
     public static func forEachEntry(under root: String, _ visit: (String) throws -> Void) rethrows {
         var pending = [root]
         while let directory = pending.popLast() {
-            for name in names(in: directory) {
+            for name in names(in: directory) ?? [] {
                 let path = directory + "/" + name
                 try visit(path)
                 var info = stat()
@@ -19,9 +19,10 @@ public enum DirectoryWalk {
         }
     }
 
-    /// The names in `directory` other than `.` and `..`; none when it cannot be opened.
-    private static func names(in directory: String) -> [String] {
-        guard let dir = opendir(directory) else { return [] }
+    /// The names in `directory` other than `.` and `..`, in no particular order; nil when it cannot be opened, with
+    /// `errno` saying why.
+    public static func names(in directory: String) -> [String]? {
+        guard let dir = opendir(directory) else { return nil }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {

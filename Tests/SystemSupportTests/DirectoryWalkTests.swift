@@ -44,12 +44,16 @@ import Testing
         let sub = try #require(walked.firstIndex(of: root + "/sub"))
         let inner = try #require(walked.firstIndex(of: root + "/sub/deeper/ü"))
         #expect(sub < inner)
+        #expect(DirectoryWalk.names(in: root + "/sub")?.sorted() == [".dot", "a b", "deeper", "escape"])
     }
 
     @Test func aMissingRootOrAThrowingVisitEndsTheWalk() throws {
+        let missing = "/nonexistent-\(UUID().uuidString)"
         var visited = 0
-        DirectoryWalk.forEachEntry(under: "/nonexistent-\(UUID().uuidString)") { _ in visited += 1 }
+        DirectoryWalk.forEachEntry(under: missing) { _ in visited += 1 }
         #expect(visited == 0)
+        #expect(DirectoryWalk.names(in: missing) == nil)
+        #expect(errno == ENOENT)
 
         let (root, outside) = try Self.makeTree()
         defer {
