@@ -4,10 +4,6 @@ import Testing
 /// The YAML reader and writer over libyaml: what the composer does with anchors, documents, nesting and bad bytes,
 /// the YAML forms Kubernetes manifests use, and that every JSON value survives a round trip through the writer.
 @Suite struct CodecYAMLLibyamlTests {
-    private func yamlError(_ text: String) -> KubeDecodingError? {
-        codecError { _ = try KubeYAML.parse(text) }
-    }
-
     // MARK: - Anchors, aliases, merges
 
     @Test func aliasesYieldTheAnchoredNode() throws {
@@ -23,13 +19,13 @@ import Testing
         // A later anchor of the same name shadows the earlier one.
         #expect(v["latest"] == .int(2))
 
-        let undefined = try #require(yamlError("a: 1\nb: *nope\n"))
+        let undefined = try #require(yamlParseError("a: 1\nb: *nope\n"))
         #expect(undefined.kind == .syntax)
         #expect(undefined.message == "YAML syntax error at line 2, column 4: found undefined alias")
         // An anchor names its node only once that node is complete, so a node cannot contain itself.
-        #expect(yamlError("a: &a [1, *a]\n")?.message.contains("found undefined alias") == true)
+        #expect(yamlParseError("a: &a [1, *a]\n")?.message.contains("found undefined alias") == true)
         // Anchors do not reach into the next document.
-        #expect(yamlError("--- &a x\n--- *a\n")?.message.contains("found undefined alias") == true)
+        #expect(yamlParseError("--- &a x\n--- *a\n")?.message.contains("found undefined alias") == true)
     }
 
     @Test func mergeKeysTakeMappingsAndListsOfMappings() throws {
@@ -46,22 +42,22 @@ import Testing
         #expect(v["c"] == .object([("x", .int(0)), ("y", .int(1)), ("z", .int(2))]))
         #expect(v["d"] == .object([("y", .int(2)), ("z", .int(2))]))
 
-        #expect(yamlError("a:\n  <<: 3\n")?.message.contains("a merge key (<<) needs a mapping") == true)
-        #expect(yamlError("a:\n  <<: [{x: 1}, [2]]\n")?.message.contains("a merge key (<<) needs a mapping") == true)
+        #expect(yamlParseError("a:\n  <<: 3\n")?.message.contains("a merge key (<<) needs a mapping") == true)
+        #expect(yamlParseError("a:\n  <<: [{x: 1}, [2]]\n")?.message.contains("a merge key (<<) needs a mapping") == true)
         // A quoted "<<" is an ordinary key.
         #expect(try KubeYAML.parse("\"<<\": {x: 1}\n") == .object([("<<", .object([("x", .int(1))]))]))
         // Two merge keys in one mapping are the same key twice.
-        #expect(yamlError("a:\n  <<: {x: 1}\n  <<: {y: 2}\n")?.kind == .duplicateField)
+        #expect(yamlParseError("a:\n  <<: {x: 1}\n  <<: {y: 2}\n")?.kind == .duplicateField)
     }
 
     @Test func repeatedKeysAreReportedAsYamsReportedThem() throws {
-        let error = try #require(yamlError("b: 1\na: 1\nc: 0\nb: 2\na: 2\n"))
+        let error = try #require(yamlParseError("b: 1\na: 1\nc: 0\nb: 2\na: 2\n"))
         #expect(error.kind == .duplicateField)
         #expect(error.fieldPath == "")
         #expect(error.line == 2 && error.column == 1)
         #expect(error.message == "strict decoding error: duplicate field \"a\", \"b\" in the mapping at line 2, column 1")
         // The same text quoted and unquoted is one JSON key: the converter refuses it, with its field path.
-        let mixed = try #require(yamlError("spec:\n  a: 1\n  \"a\": 2\n"))
+        let mixed = try #require(yamlParseError("spec:\n  a: 1\n  \"a\": 2\n"))
         #expect(mixed.kind == .duplicateField)
         #expect(mixed.fieldPath == "spec.a")
         #expect(mixed.line == 3)
@@ -73,7 +69,7 @@ import Testing
         for i in 1...9 {
             laughs += "l\(i): &l\(i) [\(Array(repeating: "*l\(i - 1)", count: 10).joined(separator: ", "))]\n"
         }
-        let bomb = try #require(yamlError(laughs))
+        let bomb = try #require(yamlParseError(laughs))
         #expect(bomb.kind == .invalidValue)
         #expect(bomb.message.contains("too many values"))
 
@@ -85,7 +81,7 @@ import Testing
         }
         // Past the composer's limit the tree is not even built: walking or freeing it would recurse that deep. The
         // first alias too deep is *a998 (999 levels) in a999's list (1) in the root mapping (1), on line 1000.
-        let deeper = try #require(yamlError(chain(50_000)))
+        let deeper = try #require(yamlParseError(chain(50_000)))
         #expect(deeper.kind == .syntax)
         #expect(deeper.message.contains("collections nest deeper than \(YAMLComposer.maxNesting) levels"))
         #expect(deeper.line == 1000)
@@ -94,14 +90,14 @@ import Testing
 
     @Test func nestingIsBoundedWithoutRecursion() throws {
         let text = String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000)
-        let error = try #require(yamlError(text))
+        let error = try #require(yamlParseError(text))
         #expect(error.kind == .syntax)
         #expect(error.line == 1)
         #expect(error.column == YAMLComposer.maxNesting + 1)
         #expect(error.message.contains("collections nest deeper than"))
         // Between the converter's limit and the composer's, the converter reports the depth with a field path.
-        let converterLimit = JSONParser.maxDepth + 2
-        let deep = try #require(yamlError(String(repeating: "[", count: converterLimit) + String(repeating: "]", count: converterLimit)))
+        let levels = JSONParser.maxDepth + 2
+        let deep = try #require(yamlParseError(String(repeating: "[", count: levels) + String(repeating: "]", count: levels)))
         #expect(deep.kind == .invalidValue)
         #expect(deep.message.contains("the document nests deeper than \(JSONParser.maxDepth) levels"))
         #expect(deep.fieldPath.hasPrefix("[0][0]"))
@@ -123,17 +119,17 @@ import Testing
         #expect(try KubeYAML.parse("# just a comment\n") == .null)
         #expect(try KubeYAML.parse("---\n") == .null)
 
-        let second = try #require(yamlError("a: 1\n---\nb: 2\n"))
+        let second = try #require(yamlParseError("a: 1\n---\nb: 2\n"))
         #expect(second.kind == .syntax)
         #expect(second.line == 3 && second.column == 1)
         #expect(second.message == "only one YAML document is accepted, but a second document starts at line 3")
         // A non-empty document after an empty one is refused too.
-        let third = try #require(yamlError("a: 1\n---\n---\n- b\n"))
+        let third = try #require(yamlParseError("a: 1\n---\n---\n- b\n"))
         #expect(third.line == 4)
         // An empty document with a tag is not empty.
-        #expect(yamlError("a: 1\n--- !!str\n")?.message.contains("only one YAML document") == true)
+        #expect(yamlParseError("a: 1\n--- !!str\n")?.message.contains("only one YAML document") == true)
         // Syntax errors in later documents are reported.
-        #expect(yamlError("a: 1\n---\nb: [\n")?.kind == .syntax)
+        #expect(yamlParseError("a: 1\n---\nb: [\n")?.kind == .syntax)
     }
 
     // MARK: - Forms manifests use
@@ -219,32 +215,32 @@ import Testing
         #expect(v["seq"] == .array([.int(1)]))
         #expect(v["map"] == .object([("a", .string("b"))]))
 
-        let unknown = try #require(yamlError("a:\n  b: !thing x\n"))
+        let unknown = try #require(yamlParseError("a:\n  b: !thing x\n"))
         #expect(unknown.kind == .invalidValue)
         #expect(unknown.fieldPath == "a.b")
         #expect(unknown.line == 2 && unknown.column == 6)
         #expect(unknown.message.hasSuffix("unsupported tag !thing"))
-        #expect(yamlError("a: !!str [1]\n")?.message.contains("unsupported tag tag:yaml.org,2002:str on a sequence") == true)
-        #expect(yamlError("a: !!int 1.5\n")?.message.contains("is not an integer (!!int)") == true)
-        #expect(yamlError("%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n")?.message
+        #expect(yamlParseError("a: !!str [1]\n")?.message.contains("unsupported tag tag:yaml.org,2002:str on a sequence") == true)
+        #expect(yamlParseError("a: !!int 1.5\n")?.message.contains("is not an integer (!!int)") == true)
+        #expect(yamlParseError("%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n")?.message
             .contains("unsupported tag tag:example.com,2000:x") == true)
     }
 
     // MARK: - Syntax errors and input bytes
 
     @Test func tabIndentationIsASyntaxErrorAtItsPosition() throws {
-        let error = try #require(yamlError("spec:\n  a: 1\n\tb: 2\n"))
+        let error = try #require(yamlParseError("spec:\n  a: 1\n\tb: 2\n"))
         #expect(error.kind == .syntax)
         #expect(error.line == 3 && error.column == 1)
         // The tab ends the plain scalar `1`, which could otherwise go on over the next line.
         #expect(error.message == "YAML syntax error at line 3, column 1: found a tab character that violates indentation"
             + " (while scanning a plain scalar at line 2, column 6)")
-        let first = try #require(yamlError("a:\n\tb: 1\n"))
+        let first = try #require(yamlParseError("a:\n\tb: 1\n"))
         #expect(first.line == 2 && first.column == 1)
     }
 
     @Test func syntaxErrorsNameLibyamlsProblemAndContext() throws {
-        let error = try #require(yamlError("a: 1\nb: [1, 2\nc: 3\n"))
+        let error = try #require(yamlParseError("a: 1\nb: [1, 2\nc: 3\n"))
         #expect(error.message == "YAML syntax error at line 3, column 2: did not find expected ',' or ']'"
             + " (while parsing a flow sequence at line 2, column 4)")
         #expect(error.line == 3 && error.column == 2)
@@ -252,12 +248,12 @@ import Testing
 
     @Test func aLeadingByteOrderMarkIsDroppedWithoutTakingAColumn() throws {
         #expect(try KubeYAML.parse("\u{FEFF}a: 1\nb:\n  - 2\n") == .object([("a", .int(1)), ("b", .array([.int(2)]))]))
-        let key = try #require(yamlError("\u{FEFF}1: x\n"))
+        let key = try #require(yamlParseError("\u{FEFF}1: x\n"))
         #expect(key.line == 1 && key.column == 1)
-        let syntax = try #require(yamlError("\u{FEFF}a: [1\n"))
+        let syntax = try #require(yamlParseError("\u{FEFF}a: [1\n"))
         #expect(syntax.message == "YAML syntax error at line 2, column 1: did not find expected ',' or ']'"
             + " (while parsing a flow sequence at line 1, column 4)")
-        let control = try #require(yamlError("\u{FEFF}a: \u{7}\n"))
+        let control = try #require(yamlParseError("\u{FEFF}a: \u{7}\n"))
         #expect(control.line == 1 && control.column == 4)
     }
 
@@ -267,15 +263,15 @@ import Testing
             ("a", .int(1)), ("list", .array([.string("x"), .string("y")])), ("text", .string("one\ntwo\n")),
             ("last", .string("z")),
         ]))
-        #expect(yamlError("a: 1\r\nb: [\r\n")?.line == 3)
+        #expect(yamlParseError("a: 1\r\nb: [\r\n")?.line == 3)
     }
 
     @Test func nulAndControlCharactersAreRefusedNotTruncated() throws {
-        let nul = try #require(yamlError("a: b\u{0}c\nd: e\n"))
+        let nul = try #require(yamlParseError("a: b\u{0}c\nd: e\n"))
         #expect(nul.kind == .syntax)
         #expect(nul.line == 1 && nul.column == 5)
         #expect(nul.message.contains("control characters are not allowed"))
-        #expect(yamlError("é: \u{7}\n")?.column == 4)
+        #expect(yamlParseError("é: \u{7}\n")?.column == 4)
         // Escapes in double quotes may spell any character, NUL included.
         #expect(try KubeYAML.parse("a: \"x\\0y\\ty\"\n") == .object([("a", .string("x\u{0}y\ty"))]))
     }
@@ -380,7 +376,9 @@ private struct ValueGenerator {
         case 0: return .null
         case 1: return .bool(next(2) == 0)
         case 2: return .int([0, 1, -1, 420, Int64.max, Int64.min, 9_007_199_254_740_993][next(7)])
-        case 3: return .double([2.5, -0.125, 1e21, 1.5e-7, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 123456.789][next(7)])
+        case 3:
+            let doubles: [Double] = [2.5, -0.125, 1e21, 1.5e-7, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 123456.789]
+            return .double(doubles[next(doubles.count)])
         case 4, 5: return .string(string())
         case 6: return .array((0..<next(4)).map { _ in value(depth: depth + 1) })
         case 7, 8:

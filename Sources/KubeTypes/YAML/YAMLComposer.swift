@@ -75,7 +75,8 @@ enum YAMLComposer {
                 try add(node, at: mark)
             case YAML_SCALAR_EVENT:
                 let scalar = event.data.scalar
-                let value = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+                let bytes = UnsafeBufferPointer(start: scalar.value, count: scalar.length)
+                let value = String(decoding: bytes, as: UTF8.self)
                 let node = YAMLNode(content: .scalar(value, YAMLNode.ScalarStyle(scalar.style)),
                                     tag: string(scalar.tag), mark: mark, height: 0)
                 register(node, as: string(scalar.anchor))
@@ -190,7 +191,8 @@ enum YAMLComposer {
     }
 
     /// The parser's failure in libyaml's words. The reader (bad bytes) reports a byte offset rather than a mark.
-    private static func syntaxError(_ parser: yaml_parser_t, in bytes: UnsafeBufferPointer<UInt8>) -> KubeDecodingError {
+    private static func syntaxError(_ parser: yaml_parser_t, in bytes: UnsafeBufferPointer<UInt8>)
+        -> KubeDecodingError {
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
         switch parser.error {
         case YAML_MEMORY_ERROR:
@@ -198,7 +200,8 @@ enum YAMLComposer {
         case YAML_READER_ERROR:
             // The offset counts a leading byte order mark, which the marks of other errors do not.
             let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-            let position = lineAndColumn(of: parser.problem_offset - bom, in: UnsafeBufferPointer(rebasing: bytes[bom...]))
+            let text = UnsafeBufferPointer(rebasing: bytes[bom...])
+            let position = lineAndColumn(of: parser.problem_offset - bom, in: text)
             return syntax(problem, at: YAMLMark(line: position.line, column: position.column))
         default:
             let context = parser.context.map { (text: String(cString: $0), mark: YAMLMark(parser.context_mark)) }
