@@ -12,7 +12,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.36.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
@@ -50,12 +49,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // libyaml 0.2.5 (its event parser and emitter), for KubeTypes' YAML reader and writer.
+        .systemLibrary(
+            name: "CYAML",
+            path: "Sources/CYAML",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         // Kubernetes v1 types, JSON/YAML codecs, validation, defaulting, selectors.
         .target(
             name: "KubeTypes",
-            dependencies: [
-                .product(name: "Yams", package: "Yams"),
-            ]
+            dependencies: ["CYAML"]
         ),
         // Generated CRI runtime.v1 code and the gRPC client over containerd's unix socket.
         .target(
@@ -92,6 +95,7 @@ let package = Package(
             name: "ContainerLogs",
             dependencies: [
                 "CZlib",
+                "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -168,7 +172,6 @@ let package = Package(
                 "CRI",
                 "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // The executable: flags, config file, managed containerd, signals.
@@ -185,7 +188,6 @@ let package = Package(
                 "SystemSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Benchmarks that print figures next to a baseline measured in the same run (deploy/bench/ drives them).
@@ -231,7 +233,7 @@ let package = Package(
         .testTarget(name: "StreamBridgeTests", dependencies: ["StreamBridge", "EventHTTP", "CRI", "ManagedRuntime", "TestSupport"]),
         .testTarget(
             name: "NodeAPITests",
-            dependencies: ["NodeAPI", "StreamBridge", "EventHTTP", "KubeTypes", "NodeAgent", "CRI", "TestSupport", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NodeAPI", "StreamBridge", "EventHTTP", "KubeTypes", "NodeAgent", "CRI", "TestSupport"]
         ),
         .testTarget(
             name: "NodeMetricsTests",

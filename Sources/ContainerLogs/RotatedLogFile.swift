@@ -1,4 +1,5 @@
 import Glibc
+import SystemSupport
 
 /// A rotated log next to a live one: `<live>.<YYYYMMDD-hhmmss>[-<n>][.gz]`.
 ///
@@ -79,16 +80,8 @@ enum LogPaths {
 
     /// Names in a directory (without `.` and `..`).
     static func entries(of directory: String) throws(ContainerLogError) -> [String] {
-        guard let dir = opendir(directory) else {
+        guard let names = DirectoryWalk.names(in: directory) else {
             throw .io(operation: "opendir", path: directory, errno: errno)
-        }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
         }
         return names
     }

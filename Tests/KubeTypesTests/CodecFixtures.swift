@@ -177,6 +177,11 @@ func codecError(_ body: () throws -> Void) -> KubeDecodingError? {
     }
 }
 
+/// The error `KubeYAML.parse` throws for `text`, or nil when it parses.
+func yamlParseError(_ text: String) -> KubeDecodingError? {
+    codecError { _ = try KubeYAML.parse(text) }
+}
+
 let codecSamplePodJSON = """
 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","labels":{"tier":"front","app":"nginx"}},
  "spec":{"containers":[{"name":"nginx","image":"nginx:1.27","args":["-g","daemon off;"],

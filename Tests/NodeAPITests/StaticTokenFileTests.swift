@@ -79,4 +79,36 @@ import Testing
             }
         }
     }
+
+    @Test func namesEachMistake() throws {
+        let cases: [(text: String, message: String)] = [
+            ("bindings: [\n", "<policy>: not valid YAML: YAML syntax error at line 2, column 1: "),
+            ("bindings: []\nbindings: []\n", "<policy>: not valid YAML: strict decoding error: duplicate field \"bindings\""),
+            ("- bindings\n", "<policy>: the top level must be a mapping with a 'bindings' list"),
+            ("bindings: []\nrules: []\nroles: []\n", "<policy>: unknown key 'rules' (expected 'bindings')"),
+            ("bindings: {}\n", "<policy>: 'bindings' must be a list"),
+            ("bindings:\n", "<policy>: 'bindings' must be a list"),
+            ("bindings:\n  - viewer\n", "<policy>: bindings[0] must be a mapping with role, users and groups"),
+            ("bindings:\n  - users: [a]\n", "<policy>: bindings[0]: 'role' is required"),
+            ("bindings:\n  - role: 1\n    users: [a]\n", "<policy>: bindings[0]: 'role' is required"),
+            ("bindings:\n  - role: viewer\n    users:\n", "<policy>: bindings[0]: 'users' must be a list of names"),
+            ("bindings:\n  - role: viewer\n    users: [\"\"]\n",
+             "<policy>: bindings[0]: 'users' holds a value that is not a non-empty name"),
+            ("bindings:\n  - role: viewer\n    groups: [1]\n",
+             "<policy>: bindings[0]: 'groups' holds a value that is not a non-empty name"),
+        ]
+        for (text, message) in cases {
+            do {
+                _ = try AuthorizationPolicy(parsing: text)
+                Issue.record("accepted: \(text)")
+            } catch let error as AuthorizationPolicy.ParseError {
+                #expect(error.description.hasPrefix(message), "\(text)")
+            }
+        }
+        #expect(try AuthorizationPolicy(parsing: "") == AuthorizationPolicy())
+        #expect(try AuthorizationPolicy(parsing: "# nothing yet\nbindings: []\n") == AuthorizationPolicy())
+        // YAML is read by the core schema, as everywhere in Swiftlet: `yes` is a name, not a boolean.
+        let yes = try AuthorizationPolicy(parsing: "bindings:\n  - role: viewer\n    users: [yes]\n")
+        #expect(yes.bindings == [AuthorizationPolicy.Binding(role: .viewer, users: ["yes"])])
+    }
 }

@@ -13,6 +13,8 @@ packages=(
   docker-registry skopeo busybox-static gcc libc6-dev python3 curl ca-certificates
   # Swiftlet's HTTPS server (libevent + OpenSSL) and regenerating the CRI code
   libevent-dev libssl-dev pkg-config protobuf-compiler
+  # YAML: manifests, the config file and the authorization policy are read (and static pods written) by libyaml
+  libyaml-dev
   # the Swift 6 toolchain's own build dependencies on Debian 12
   binutils git libcurl4-openssl-dev libedit2 libgcc-12-dev libpython3-dev libsqlite3-0 libstdc++-12-dev
   libxml2-dev libncurses-dev libz3-dev tzdata unzip zlib1g-dev

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import Yams
+import KubeTypes
 
 /// Binds users and groups to the built-in roles.
 ///
@@ -55,43 +55,44 @@ public struct AuthorizationPolicy: Sendable, Equatable {
         try self.init(parsing: text, path: path)
     }
 
-    /// Parses policy YAML; `path` only names the source in errors.
+    /// Parses policy YAML (as Swiftlet reads all YAML: core schema, so `yes` is a string); `path` only names the
+    /// source in errors. An empty file, or one that says only `null`, binds nothing.
     public init(parsing text: String, path: String = "<policy>") throws {
-        let document: Any?
+        let document: JSONValue
         do {
-            document = try Yams.load(yaml: text)
+            document = try KubeYAML.parse(text)
         } catch {
             throw ParseError(description: "\(path): not valid YAML: \(error)")
         }
-        guard let root = document as? [String: Any] else {
-            if document == nil { self.init(); return }
+        if document == .null { self.init(); return }
+        guard case let .object(root) = document else {
             throw ParseError(description: "\(path): the top level must be a mapping with a 'bindings' list")
         }
-        for key in root.keys where key != "bindings" {
+        for (key, _) in root where key != "bindings" {
             throw ParseError(description: "\(path): unknown key '\(key)' (expected 'bindings')")
         }
-        guard let list = root["bindings"] as? [Any] else {
-            if root["bindings"] == nil { self.init(); return }
+        guard let listValue = document["bindings"] else { self.init(); return }
+        guard case let .array(list) = listValue else {
             throw ParseError(description: "\(path): 'bindings' must be a list")
         }
         var bindings: [Binding] = []
         for (index, item) in list.enumerated() {
             let at = "\(path): bindings[\(index)]"
-            guard let entry = item as? [String: Any] else {
+            guard case let .object(entry) = item else {
                 throw ParseError(description: "\(at) must be a mapping with role, users and groups")
             }
-            for key in entry.keys where !["role", "users", "groups"].contains(key) {
+            for (key, _) in entry where !["role", "users", "groups"].contains(key) {
                 throw ParseError(description: "\(at): unknown key '\(key)' (expected role, users, groups)")
             }
-            guard let roleName = entry["role"] as? String else {
+            guard case let .string(roleName)? = item["role"] else {
                 throw ParseError(description: "\(at): 'role' is required")
             }
             guard let role = Role(rawValue: roleName) else {
                 let known = Role.allCases.map(\.rawValue).joined(separator: ", ")
                 throw ParseError(description: "\(at): unknown role '\(roleName)' (known roles: \(known))")
             }
-            let users = try Self.names(entry["users"], field: "users", at: at)
-            let groups = try Self.names(entry["groups"], field: "groups", at: at)
+            let users = try Self.names(item["users"], field: "users", at: at)
+            let groups = try Self.names(item["groups"], field: "groups", at: at)
             if users.isEmpty && groups.isEmpty {
                 throw ParseError(description: "\(at): binds role '\(roleName)' to no users and no groups")
             }
@@ -100,13 +101,14 @@ public struct AuthorizationPolicy: Sendable, Equatable {
         self.init(bindings: bindings)
     }
 
-    private static func names(_ value: Any?, field: String, at: String) throws -> [String] {
+    /// The names of a `users` or `groups` member; absent is none, but `users:` with nothing after it is a mistake.
+    private static func names(_ value: JSONValue?, field: String, at: String) throws -> [String] {
         guard let value else { return [] }
-        guard let list = value as? [Any] else {
+        guard case let .array(list) = value else {
             throw ParseError(description: "\(at): '\(field)' must be a list of names")
         }
         return try list.map { item in
-            guard let name = item as? String, !name.isEmpty else {
+            guard case let .string(name) = item, !name.isEmpty else {
                 throw ParseError(description: "\(at): '\(field)' holds a value that is not a non-empty name")
             }
             return name

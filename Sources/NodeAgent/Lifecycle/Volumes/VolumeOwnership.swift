@@ -1,5 +1,6 @@
 import FoundationEssentials
 import KubeTypes
+import SystemSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -20,10 +21,7 @@ enum VolumeOwnership {
         }
         if policy == "OnRootMismatch", info.st_gid == gid, info.st_mode & S_ISGID != 0 { return }
         try own(root, gid: gid)
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return }
-        while let relative = walker.nextObject() as? String {
-            try own(root + "/" + relative, gid: gid)
-        }
+        try DirectoryWalk.forEachEntry(under: root) { try own($0, gid: gid) }
     }
 
     private static func own(_ path: String, gid: gid_t) throws {

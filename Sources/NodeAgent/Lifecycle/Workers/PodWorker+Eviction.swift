@@ -1,5 +1,6 @@
 import FoundationEssentials
 import KubeTypes
+import SystemSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -54,10 +55,7 @@ enum DiskUsage {
             total += Int64(info.st_blocks) * 512
         }
         add(root)
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return total }
-        while let relative = walker.nextObject() as? String {
-            add(root + "/" + relative)
-        }
+        DirectoryWalk.forEachEntry(under: root) { add($0) }
         return total
     }
 }
