@@ -14,7 +14,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.36.0"),
-        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
         // No traits: the default `BinaryDelimitedStreams` makes SwiftProtobuf import (and link) Foundation proper.
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.28.0", traits: []),
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.0.0"),
@@ -110,11 +109,9 @@ let package = Package(
             dependencies: [
                 "KubeTypes",
                 "CRI",
-                // The prober's httpGet (HTTP/1.1, HTTPS without verification) and grpc health checks.
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // The HTTP client of httpGet/tcpSocket probes and httpGet hooks.
+                "EventHTTP",
+                // grpc health probes.
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 "ContainerLogs",
@@ -224,7 +221,7 @@ let package = Package(
         .testTarget(
             name: "NodeAgentTests",
             dependencies: [
-                "NodeAgent", "KubeTypes", "CRI", "TestSupport",
+                "NodeAgent", "KubeTypes", "CRI", "TestSupport", "EventHTTP",
                 // A gRPC health server inside the prober tests.
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),

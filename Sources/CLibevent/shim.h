@@ -27,6 +27,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 #include <event2/thread.h>
+#include <event2/dns.h>
 #include <openssl/ssl.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
@@ -191,6 +192,30 @@ static inline int swiftlet_base64_decoded_length(const char *input, int len) {
     if (input[len - 1] == '=') n--;
     if (input[len - 2] == '=') n--;
     return n;
+}
+
+/* ---------- HTTP client (probes and hooks) ---------- */
+
+/** A TLS client context that does not verify the server (kubelet's probes and hooks do not verify either). */
+static inline SSL_CTX *swiftlet_tls_client_context(void) {
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (ctx == NULL) return NULL;
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+    return ctx;
+}
+
+/** Sets the SNI name (SSL_set_tlsext_host_name is a macro). Returns 1 on success. */
+static inline int swiftlet_ssl_set_server_name(SSL *ssl, const char *name) {
+    return (int)SSL_set_tlsext_host_name(ssl, name);
+}
+
+/** The pending socket error of fd (SO_ERROR), or errno when it cannot be read. */
+static inline int swiftlet_socket_error(int fd) {
+    int err = 0;
+    socklen_t len = sizeof(err);
+    if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err == 0) return errno;
+    return err;
 }
 
 #include "pki.h"

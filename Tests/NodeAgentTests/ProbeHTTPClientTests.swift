@@ -1,4 +1,5 @@
 import CRI
+import EventHTTP
 import Foundation
 import KubeTypes
 import Logging
@@ -57,7 +58,7 @@ struct ProbeHTTPClientTests {
             // Ten redirects followed, then the last 301 is the answer: success with a warning, as kubelet.
             let loop = await probe("/loop")
             #expect(loop.kind == .warning)
-            let big = try await HTTPProbeClient.get(
+            let big = try await target.http.get(
                 HTTPProbeRequest(scheme: "http", host: "127.0.0.1", port: port, path: "/big", headers: []), timeout: .seconds(5))
             #expect(big.status == 200 && big.body.count == HTTPProbeClient.maxBodyBytes)
             let missing = await probe("/missing")
@@ -88,7 +89,8 @@ struct ProbeHTTPClientTests {
         ])
         defer { server.stop() }
         let deadline = ContinuousClock.now + .seconds(10)
-        while (try? await TCPSocketProbe.connect(host: "127.0.0.1", port: port, timeout: .seconds(1))) == nil {
+        let client = HTTPProbeClient(client: HTTPClient())
+        while (try? await client.connect(host: "127.0.0.1", port: port, timeout: .seconds(1))) == nil {
             #expect(ContinuousClock.now < deadline, "openssl s_server did not listen on \(port)")
             if ContinuousClock.now >= deadline { return }
             try await Task.sleep(for: .milliseconds(100))
@@ -107,10 +109,13 @@ struct ProbeHTTPClientTests {
     static func withTarget(_ body: (ProbeTarget) async throws -> Void) async throws {
         let runtime = try GRPCContainerRuntime(endpoint: "unix:///nonexistent/swiftlet-probe-tests.sock",
                                                logger: Logger(label: "probe-tests"))
-        let target = ProbeTarget(runtime: runtime, containerID: "unused", container: Container(name: "app"), host: "127.0.0.1")
+        let http = HTTPClient()
+        let target = ProbeTarget(runtime: runtime, http: HTTPProbeClient(client: http), containerID: "unused",
+                                 container: Container(name: "app"), host: "127.0.0.1")
         var failure: (any Error)?
         do { try await body(target) } catch { failure = error }
         await runtime.close()
+        await http.shutdown()
         if let failure { throw failure }
     }
 

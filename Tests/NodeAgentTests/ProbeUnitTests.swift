@@ -1,4 +1,5 @@
 import CRI
+import EventHTTP
 import Foundation
 import KubeTypes
 import Logging
@@ -150,7 +151,7 @@ struct ProbeUnitTests {
         let runtime = try GRPCContainerRuntime(endpoint: "unix:///nonexistent/swiftlet-probe-tests.sock",
                                                logger: Logger(label: "probe-tests"))
         defer { Task { await runtime.close() } }
-        let target = ProbeTarget(runtime: runtime, containerID: "c1",
+        let target = ProbeTarget(runtime: runtime, http: HTTPProbeClient(client: HTTPClient()), containerID: "c1",
                                  container: Container(name: "app", ports: [ContainerPort(name: "http", containerPort: 8080)]),
                                  host: "10.0.0.5")
         let request = try HTTPRequestBuilder.request(
@@ -165,9 +166,12 @@ struct ProbeUnitTests {
             target: target)
         #expect(custom.url == "https://example.test:443/")
         #expect(custom.headers.count == 2)
-        let head = HTTPProbeClient.requestHead(request)
-        #expect(head.headers["Host"] == ["10.0.0.5:8080"])
-        #expect(head.headers["Connection"] == ["close"])
+        let headers = HTTPProbeClient.headers(request)
+        #expect(headers["Host"] == "10.0.0.5:8080")
+        #expect(headers.map(\.name) == ["Host", "X-Probe", "User-Agent", "Accept"])
+        var hostGiven = request
+        hostGiven.headers.append((name: "host", value: "svc.test"))
+        #expect(HTTPProbeClient.headers(hostGiven).values("Host") == ["svc.test"], "the spec's Host replaces the default")
         #expect(throws: ProbeSetupError.self) { try HTTPRequestBuilder.request(for: HTTPGetAction(port: "nope"), target: target) }
         #expect(throws: ProbeSetupError.self) { try HTTPRequestBuilder.request(for: HTTPGetAction(port: 70000), target: target) }
     }

@@ -1,4 +1,5 @@
 import CRI
+import EventHTTP
 import FoundationEssentials
 import KubeTypes
 import Logging
@@ -26,6 +27,8 @@ public final class PodManager: PodLifecycle {
     private let logger: Logger
     private let images: ImageManager
     private let listings: RuntimeListingCache
+    /// Carries every httpGet and tcpSocket probe and httpGet hook of the node on one loop thread.
+    private let http: HTTPClient
     private let state = Mutex(State())
 
     /// Creates the engine; nothing runs until `start()`.
@@ -42,6 +45,7 @@ public final class PodManager: PodLifecycle {
             runtime: runtime, events: events, backoffBase: configuration.imagePullBackoffBase,
             backoffMax: configuration.imagePullBackoffMax)
         self.listings = RuntimeListingCache(maxAge: max(configuration.relistPeriod * 3, .seconds(2)))
+        self.http = HTTPClient(threadName: "swiftlet-probes")
     }
 
     // MARK: PodLifecycle
@@ -93,6 +97,7 @@ public final class PodManager: PodLifecycle {
         await task?.value
         for worker in workers { await worker.shutdown() }
         listings.clear()
+        await http.shutdown()
     }
 
     /// The number of pods with a worker (pods being run or terminated).
@@ -107,7 +112,7 @@ public final class PodManager: PodLifecycle {
         }
         let environment = WorkerEnvironment(
             runtime: runtime, store: store, events: events, images: images, configuration: configuration,
-            logger: logger, listings: listings,
+            logger: logger, listings: listings, http: HTTPProbeClient(client: http),
             onFinished: { [weak self] uid in self?.workerFinished(uid) })
         let (worker, created) = state.withLock { state -> (PodWorker?, Bool) in
             if state.stopped { return (nil, false) }

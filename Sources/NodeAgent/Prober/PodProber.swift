@@ -22,12 +22,14 @@ final class PodProber: Sendable {
     }
 
     private let runtime: any ContainerRuntime
+    private let http: HTTPProbeClient
     private let events: EventRecorder
     private let observer: (any ProbeObserver)?
     private let state = Mutex(State())
 
-    init(runtime: any ContainerRuntime, events: EventRecorder, observer: (any ProbeObserver)?) {
+    init(runtime: any ContainerRuntime, http: HTTPProbeClient, events: EventRecorder, observer: (any ProbeObserver)?) {
         self.runtime = runtime
+        self.http = http
         self.events = events
         self.observer = observer
     }
@@ -47,7 +49,7 @@ final class PodProber: Sendable {
             running.insert(latest.id)
             let startupPassed = known[Key(containerID: latest.id, kind: .startup)] == .success
             let runningFor = Duration.nanoseconds(max(0, nowNanoseconds - latest.startedAt))
-            let target = ProbeTarget(runtime: runtime, containerID: latest.id, container: container, host: host)
+            let target = ProbeTarget(runtime: runtime, http: http, containerID: latest.id, container: container, host: host)
             for kind in ProbeKind.allCases {
                 guard let probe = kind.probe(in: container) else { continue }
                 if kind == .startup && startupPassed { continue }

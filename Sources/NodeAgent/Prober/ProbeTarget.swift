@@ -5,6 +5,8 @@ import KubeTypes
 struct ProbeTarget: Sendable {
     /// The runtime, for exec.
     var runtime: any ContainerRuntime
+    /// The agent's HTTP client, for httpGet and tcpSocket.
+    var http: HTTPProbeClient
     /// The CRI container id.
     var containerID: String
     /// The container's spec (its ports resolve named probe ports).

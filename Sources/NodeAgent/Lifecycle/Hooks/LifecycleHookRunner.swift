@@ -35,7 +35,7 @@ enum LifecycleHookRunner {
                 return "\(prefix) - error: \(error.message)"
             }
             do {
-                _ = try await HTTPProbeClient.get(request, timeout: timeout ?? httpHookTimeout)
+                _ = try await target.http.get(request, timeout: timeout ?? httpHookTimeout)
                 return nil
             } catch {
                 return "\(prefix) - error: Get \"\(request.url)\": \(error)"

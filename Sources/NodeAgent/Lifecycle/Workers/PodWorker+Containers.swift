@@ -142,7 +142,7 @@ extension PodWorker {
         }
         events.record(pod, type: .normal, reason: "Started", message: "Started container \(container.name)")
         if let hook = container.lifecycle?.postStart {
-            let target = ProbeTarget(runtime: runtime, containerID: id, container: container,
+            let target = ProbeTarget(runtime: runtime, http: environment.http, containerID: id, container: container,
                                      host: pod.spec.hostNetwork == true ? "127.0.0.1" : (sandbox.ips.first ?? "127.0.0.1"))
             if let failure = await PostStartHook.run(hook, target: target, podDescription: podDescription) {
                 // kubelet: event, kill (preStop first, the pod's grace), and the restart policy decides the rest.
@@ -224,6 +224,7 @@ extension PodWorker {
         guard !containers.isEmpty else { return }
         let description = podDescription
         let runtime = self.runtime
+        let http = environment.http
         let events = environment.events
         let pod = self.pod
         let specs = SandboxConfigBuilder.allContainers(pod.spec)
@@ -235,7 +236,8 @@ extension PodWorker {
                     events.record(pod, type: .normal, reason: "Killing",
                                   message: messages[instance.id] ?? "Stopping container \(instance.name)")
                     if runPreStop, instance.state == .running, let spec, let hook = spec.lifecycle?.preStop {
-                        let target = ProbeTarget(runtime: runtime, containerID: instance.id, container: spec, host: host)
+                        let target = ProbeTarget(
+                            runtime: runtime, http: http, containerID: instance.id, container: spec, host: host)
                         await PreStopHook.run(hook, target: target, until: deadline, pod: pod,
                                               podDescription: description, events: events)
                     }

@@ -10,7 +10,8 @@ extension PodWorker {
 
     /// What probes and hooks of `container` run against.
     func hookTarget(containerID: String, container: Container, view: PodRuntimeView) -> ProbeTarget {
-        ProbeTarget(runtime: runtime, containerID: containerID, container: container, host: probeHost(view))
+        ProbeTarget(runtime: runtime, http: environment.http, containerID: containerID, container: container,
+                    host: probeHost(view))
     }
 
     /// Container ids whose liveness or startup probe has failed.

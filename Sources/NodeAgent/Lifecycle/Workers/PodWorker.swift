@@ -66,7 +66,8 @@ actor PodWorker {
             name: pod.metadata.name ?? "", uid: uid)
         self.backoff = Backoff(base: environment.configuration.backoffBase, max: environment.configuration.backoffMax)
         self.prober = PodProber(
-            runtime: environment.runtime, events: environment.events, observer: environment.configuration.probeObserver)
+            runtime: environment.runtime, http: environment.http, events: environment.events,
+            observer: environment.configuration.probeObserver)
         var logger = environment.logger
         logger[metadataKey: "pod"] = "\(pod.objectKey.namespace)/\(pod.metadata.name ?? "")"
         self.logger = logger

@@ -12,6 +12,8 @@ struct WorkerEnvironment: Sendable {
     let logger: Logger
     /// The relist's latest listing, which a sync reads instead of listing again when it is recent enough.
     let listings: RuntimeListingCache
+    /// The HTTP client of probes and hooks.
+    let http: HTTPProbeClient
     /// Called once a worker has finished a deletion (or found its pod gone), so the manager drops it.
     let onFinished: @Sendable (String) -> Void
 }

@@ -17,7 +17,7 @@ struct HTTPGetProbe: ProbeHandler {
         while true {
             let response: HTTPProbeResponse
             do {
-                response = try await HTTPProbeClient.get(request, timeout: max(.milliseconds(1), deadline - ContinuousClock.now))
+                response = try await target.http.get(request, timeout: max(.milliseconds(1), deadline - ContinuousClock.now))
             } catch {
                 return .failure("Get \"\(request.url)\": \(error)")
             }

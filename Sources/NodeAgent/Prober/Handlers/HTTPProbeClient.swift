@@ -1,7 +1,4 @@
-import NIOCore
-import NIOHTTP1
-import NIOPosix
-import NIOSSL
+import EventHTTP
 
 /// One HTTP GET as kubelet's probes and lifecycle hooks send it.
 struct HTTPProbeRequest: Sendable, Equatable {
@@ -39,133 +36,56 @@ struct HTTPProbeError: Error, Sendable, CustomStringConvertible {
     var description: String { message }
 }
 
-/// A minimal HTTP/1.1 client on SwiftNIO's shared event loops: one connection per request (kubelet disables
-/// keep-alive for probes too), HTTPS without certificate verification (kubelet's probes do not verify either), a
-/// deadline over connect + request + response head + body, and a bounded body read.
-enum HTTPProbeClient {
+/// kubelet's probe and hook HTTP requests over the agent's `HTTPClient` (EventHTTP): one connection per request
+/// (kubelet disables keep-alive for probes too), HTTPS without certificate verification (kubelet's probes do not
+/// verify either), a deadline over connect + request + response, and at most 10 KiB of body read.
+struct HTTPProbeClient: Sendable {
     /// kubelet reads at most 10 KiB of a probe's response body.
     static let maxBodyBytes = 10 * 1024
 
-    /// Created once: building a TLS context loads OpenSSL state, which 110 pods probing every 10 s should not
-    /// repeat. Immutable after creation.
-    static let tlsContext: Result<NIOSSLContext, any Error> = Result {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.certificateVerification = .none
-        return try NIOSSLContext(configuration: configuration)
-    }
+    /// The shared client whose loop thread carries every probe and hook of the agent.
+    let client: HTTPClient
 
     /// Sends `request` and returns the response; throws `HTTPProbeError` when there is none within `timeout`.
-    static func get(_ request: HTTPProbeRequest, timeout: Duration) async throws -> HTTPProbeResponse {
-        let loop = MultiThreadedEventLoopGroup.singleton.next()
-        let promise = loop.makePromise(of: HTTPProbeResponse.self)
-        let head = requestHead(request)
-        let tls: NIOSSLContext?
-        if request.scheme == "https" {
-            switch tlsContext {
-            case .success(let context): tls = context
-            case .failure(let error): throw HTTPProbeError(message: "cannot set up TLS: \(error)")
-            }
-        } else {
-            tls = nil
+    func get(_ request: HTTPProbeRequest, timeout: Duration) async throws(HTTPProbeError) -> HTTPProbeResponse {
+        let outgoing = HTTPClientRequest(
+            scheme: request.scheme == "https" ? .https : .http, host: request.host, port: request.port,
+            target: request.path, headers: Self.headers(request))
+        do {
+            let response = try await client.get(outgoing, timeout: timeout, maxBodyBytes: Self.maxBodyBytes)
+            return HTTPProbeResponse(status: response.status, location: response.headers["Location"], body: response.body)
+        } catch {
+            throw HTTPProbeError(message: Self.message(error, address: "\(request.hostForURL):\(request.port)", timeout: timeout))
         }
-        let serverName = isIPAddress(request.host) ? nil : request.host
-        let timeoutAmount = TimeAmount.nanoseconds(max(1, timeout.nanoseconds))
-        let bootstrap = ClientBootstrap(group: loop)
-            .connectTimeout(timeoutAmount)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls {
-                        try channel.pipeline.syncOperations.addHandler(
-                            try NIOSSLClientHandler(context: tls, serverHostname: serverName))
-                    }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(ProbeResponseHandler(head: head, promise: promise))
-                }
-            }
-        let deadline = loop.scheduleTask(in: timeoutAmount) {
-            promise.fail(HTTPProbeError(message: "timeout after \(timeout.goString) awaiting the response"))
-        }
-        // Probes almost always target an IP (the pod IP, or the loopback for host-network pods): connecting to the
-        // address directly skips NIO's resolver thread hop and happy-eyeballs machinery, which a profile with 110
-        // probed pods showed at about a third of the probe client's CPU.
-        let connected: EventLoopFuture<any Channel>
-        if let address = try? SocketAddress(ipAddress: request.host, port: request.port) {
-            connected = bootstrap.connect(to: address)
-        } else {
-            connected = bootstrap.connect(host: request.host, port: request.port)
-        }
-        connected.whenFailure { error in promise.fail(HTTPProbeError(message: "dial tcp \(request.hostForURL):\(request.port): \(error)")) }
-        defer {
-            deadline.cancel()
-            connected.whenSuccess { channel in channel.close(promise: nil) }
-        }
-        return try await promise.futureResult.get()
     }
 
-    static func requestHead(_ request: HTTPProbeRequest) -> HTTPRequestHead {
+    /// Opens and at once closes a TCP connection (kubelet's tcpSocket probe).
+    func connect(host: String, port: Int, timeout: Duration) async throws(HTTPProbeError) {
+        do {
+            try await client.connect(host: host, port: port, timeout: timeout)
+        } catch {
+            let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+            throw HTTPProbeError(message: Self.message(error, address: address, timeout: timeout))
+        }
+    }
+
+    /// The request's fields: `Host` (unless the spec set one), the spec's and the builder's, `Connection: close`
+    /// (added by the client).
+    static func headers(_ request: HTTPProbeRequest) -> HTTPHeaders {
         var headers = HTTPHeaders()
         let given = Set(request.headers.map { $0.name.lowercased() })
-        if !given.contains("host") { headers.add(name: "Host", value: "\(request.hostForURL):\(request.port)") }
-        for header in request.headers { headers.add(name: header.name, value: header.value) }
-        headers.add(name: "Connection", value: "close")
-        return HTTPRequestHead(version: .http1_1, method: .GET, uri: request.path, headers: headers)
+        if !given.contains("host") { headers.add("Host", "\(request.hostForURL):\(request.port)") }
+        for header in request.headers { headers.add(header.name, header.value) }
+        return headers
     }
 
-    static func isIPAddress(_ host: String) -> Bool {
-        (try? SocketAddress(ipAddress: host, port: 0)) != nil
-    }
-}
-
-/// Writes the request when the connection is up, collects the response head and a bounded body, and completes
-/// the promise at the end of the response (or with the error that ended the connection).
-private final class ProbeResponseHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
-
-    private let head: HTTPRequestHead
-    private let promise: EventLoopPromise<HTTPProbeResponse>
-    private var response: HTTPProbeResponse?
-
-    init(head: HTTPRequestHead, promise: EventLoopPromise<HTTPProbeResponse>) {
-        self.head = head
-        self.promise = promise
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        context.fireChannelActive()
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            response = HTTPProbeResponse(status: Int(head.status.code), location: head.headers.first(name: "Location"), body: [])
-        case .body(let buffer):
-            guard var current = response else { return }
-            let room = HTTPProbeClient.maxBodyBytes - current.body.count
-            if room > 0 {
-                current.body.append(contentsOf: buffer.readableBytesView.prefix(room))
-                response = current
-            }
-        case .end:
-            if let response { promise.succeed(response) }
-            context.close(promise: nil)
+    /// Go's wording, which kubelet's probe messages quote: `dial tcp <addr>: connect: connection refused`.
+    static func message(_ error: HTTPClientError, address: String, timeout: Duration) -> String {
+        switch error.kind {
+        case .connect: return "dial tcp \(address): \(error.message)"
+        case .resolve: return "dial tcp: \(error.message)"
+        case .timeout: return "timeout after \(timeout.goString) awaiting the response (Client.Timeout exceeded)"
+        default: return error.message
         }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        promise.fail(HTTPProbeError(message: "\(error)"))
-        context.close(promise: nil)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        // A server that closes without ending the response; a response with no length ends here too.
-        if let response {
-            promise.succeed(response)
-        } else {
-            promise.fail(HTTPProbeError(message: "the connection closed before a response arrived (EOF)"))
-        }
-        context.fireChannelInactive()
     }
 }

@@ -1,0 +1,66 @@
+import CLibevent
+
+/// What the client's exchanges share on the loop thread: the TLS context, the resolver and the exchanges in flight
+/// (which it keeps alive while libevent holds unretained pointers to them).
+///
+/// Loop-thread confined: created before the thread starts, then touched only by jobs and callbacks on it.
+final class ClientContext: @unchecked Sendable {
+    let base: OpaquePointer
+    private var exchanges: [ObjectIdentifier: ClientExchange] = [:]
+    private var tlsContext: OpaquePointer?
+    private var dnsBase: OpaquePointer?
+    private var dnsTried = false
+    private var stopped = false
+
+    init(base: OpaquePointer) {
+        self.base = base
+    }
+
+    /// Starts `exchange`; `completion` runs once, on the loop thread.
+    func start(_ exchange: ClientExchange, completion: @escaping (Result<HTTPClientResponse?, HTTPClientError>) -> Void) {
+        guard !stopped else {
+            completion(.failure(HTTPClientError(.unavailable, "the HTTP client is shut down")))
+            return
+        }
+        exchanges[ObjectIdentifier(exchange)] = exchange
+        exchange.start(in: self) { [weak self] result in
+            self?.exchanges[ObjectIdentifier(exchange)] = nil
+            completion(result)
+        }
+    }
+
+    /// Ends `exchange` with `cancelled` (or marks it so that it ends as soon as it starts).
+    func cancel(_ exchange: ClientExchange) {
+        exchange.fail(HTTPClientError(.cancelled, "the request was cancelled"))
+    }
+
+    /// Ends every exchange and releases the TLS context and resolver. Idempotent.
+    func shutDown() {
+        guard !stopped else { return }
+        stopped = true
+        for exchange in Array(exchanges.values) {
+            exchange.fail(HTTPClientError(.unavailable, "the HTTP client is shutting down"))
+        }
+        exchanges.removeAll()
+        if let tlsContext { SSL_CTX_free(tlsContext) }
+        tlsContext = nil
+        if let dnsBase { evdns_base_free(dnsBase, 1) }
+        dnsBase = nil
+    }
+
+    /// The shared TLS client context, created on first use.
+    func sslContext() -> OpaquePointer? {
+        if tlsContext == nil { tlsContext = swiftlet_tls_client_context() }
+        return tlsContext
+    }
+
+    /// The asynchronous resolver (nameservers and hosts file from the system), created on first use; nil when it
+    /// cannot be set up, in which case libevent resolves with getaddrinfo on the loop thread.
+    func resolver() -> OpaquePointer? {
+        if !dnsTried {
+            dnsTried = true
+            dnsBase = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS)
+        }
+        return dnsBase
+    }
+}

@@ -1,0 +1,51 @@
+/// The response to an `HTTPClientRequest`: its status, header fields and the first bytes of its body.
+public struct HTTPClientResponse: Sendable {
+    /// The status code of the final response (interim 1xx responses are skipped).
+    public var status: Int
+    /// Header fields in the order received.
+    public var headers: HTTPHeaders
+    /// At most the requested number of body bytes, transfer coding removed.
+    public var body: [UInt8]
+    /// True when the body was longer than `body`; the rest was not read.
+    public var bodyTruncated: Bool
+}
+
+/// Why an `HTTPClient` exchange produced no response. `message` follows Go's wording where kubelet's messages
+/// quote it ("connect: connection refused").
+public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
+    /// What failed.
+    public enum Kind: Sendable, Equatable {
+        /// The request could not be sent as given (a header with a line break).
+        case invalidRequest
+        /// The host name did not resolve.
+        case resolve
+        /// The TCP connection was not established.
+        case connect
+        /// The TLS handshake failed.
+        case tls
+        /// The deadline passed before the response was complete.
+        case timeout
+        /// The connection failed or closed before the response was complete.
+        case connectionLost
+        /// The response is not HTTP/1.x as RFC 9112 writes it.
+        case malformedResponse
+        /// The calling task was cancelled.
+        case cancelled
+        /// The client is shut down or could not start its thread.
+        case unavailable
+    }
+
+    /// What failed.
+    public var kind: Kind
+    /// The reason, without the request (callers prefix `Get "url": ` or `dial tcp addr: ` as kubelet does).
+    public var message: String
+
+    /// An error of `kind`.
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// The message.
+    public var description: String { message }
+}
