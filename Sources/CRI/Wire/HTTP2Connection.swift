@@ -1,0 +1,261 @@
+import Glibc
+import Synchronization
+import SystemSupport
+
+/// One HTTP/2 connection (cleartext, prior knowledge) carrying unary gRPC calls.
+///
+/// Threads: a dedicated reader thread connects, then waits in poll(2) on the socket and an eventfd, no longer
+/// than the nearest call deadline; it decodes frames, dispatches them to calls by stream id and resumes each
+/// caller's continuation itself. Callers encode their HEADERS and DATA and write them to the socket themselves
+/// under `writer` (the lock that also orders stream ids), so a call costs no hop to another thread on the way
+/// out and one resume on the way back. What is shared lives in `table` (see `CallTable`); lock order is
+/// `writer`, then `table`, never the reverse.
+final class HTTP2Connection: Sendable {
+    /// Settings this client announces and the windows it keeps open.
+    struct Configuration: Sendable {
+        var authority: String
+        var userAgent: String
+        var maxResponseMessageBytes: Int
+        /// How long a send may wait for the peer to read before the connection is given up.
+        var sendTimeout: Duration
+        /// How long a TCP connect may take (a unix socket connects or fails at once).
+        var connectTimeout: Duration
+
+        /// Every stream's receive window: a whole response of the largest size fits, so stream windows never
+        /// need replenishing.
+        var streamReceiveWindow: Int { min(Int(HTTP2Limits.maxWindowSize), maxResponseMessageBytes + 1 << 20) }
+        /// The connection's receive window, replenished as half of it is consumed.
+        var connectionReceiveWindow: Int { min(Int(HTTP2Limits.maxWindowSize), 2 * streamReceiveWindow) }
+    }
+
+    let target: GRPCTarget
+    let configuration: Configuration
+    let tracker: ConnectionTracker
+    let requestHead: GRPCRequestHead
+    let table: Mutex<CallTable>
+    /// The socket, -1 before it connects and after it closes; held while writing.
+    let writer = Mutex<Int32>(-1)
+    /// Wakes the reader out of poll; closed only in deinit, so no write can reach a reused descriptor.
+    let eventFD: Int32
+    let lifecycle = Mutex<Lifecycle>(Lifecycle())
+
+    /// Whether the reader has finished, and who waits for it.
+    struct Lifecycle {
+        var finished = false
+        var waiters: [UnsafeContinuation<Void, Never>] = []
+    }
+
+    /// Creates the connection and starts its reader thread, which connects. Calls may be started at once: they
+    /// wait for the connection (within their deadlines).
+    init(target: GRPCTarget, configuration: Configuration, tracker: ConnectionTracker) {
+        self.target = target
+        self.configuration = configuration
+        self.tracker = tracker
+        self.requestHead = GRPCRequestHead(authority: configuration.authority, userAgent: configuration.userAgent)
+        self.table = Mutex(CallTable(maxMessageSize: configuration.maxResponseMessageBytes))
+        let eventFD: Int32
+        var startError: String?
+        do {
+            eventFD = try WireSocket.makeEventFD()
+        } catch {
+            eventFD = -1
+            startError = "\(error)"
+        }
+        self.eventFD = eventFD
+        if startError == nil {
+            do {
+                try SystemThread.start(name: "grpc-conn") { [self] in runReader() }
+            } catch {
+                startError = "\(error)"
+            }
+        }
+        if let startError {
+            fail(GRPCCallError(code: .unavailable, message: "cannot start a connection to \(target): \(startError)"),
+                 retryUnsent: false)
+            lifecycle.withLock { $0.finished = true }
+        }
+    }
+
+    deinit {
+        writer.withLock { fd in
+            if fd >= 0 { close(fd) }
+        }
+        if eventFD >= 0 { close(eventFD) }
+    }
+
+    /// True while new calls may start here (not closing, not gone).
+    var acceptsCalls: Bool { table.withLock { $0.acceptsCalls } }
+
+    // MARK: Calls
+
+    /// Runs one unary call: `body` is the length-prefixed request message; the result is the response message.
+    func unary(path: String, body: [UInt8], deadline: UInt64) async -> Result<[UInt8], GRPCCallError> {
+        let (id, wakeReader) = table.withLock { $0.register(deadline: deadline) }
+        if wakeReader { WireSocket.signal(eventFD) }
+        return await withTaskCancellationHandler {
+            if Task.isCancelled { abandon(id, GRPCCallError(code: .cancelled, message: "the calling task was cancelled")) }
+            return await run(id, path: path, body: body, deadline: deadline)
+        } onCancel: {
+            abandon(id, GRPCCallError(code: .cancelled, message: "the calling task was cancelled"))
+        }
+    }
+
+    private func run(_ id: UInt64, path: String, body: [UInt8], deadline: UInt64) async -> Result<[UInt8], GRPCCallError> {
+        var sent = 0
+        while true {
+            switch write(id, path: path, body: body, sent: &sent, deadline: deadline) {
+            case .done:
+                return await withUnsafeContinuation { continuation in
+                    let (outcome, closeDue) = table.withLock { ($0.awaitOutcome(id, continuation), $0.closeDue) }
+                    if let outcome {
+                        if closeDue { WireSocket.signal(eventFD) }
+                        continuation.resume(returning: outcome)
+                    }
+                }
+            case .again:
+                continue
+            case .wait:
+                await withUnsafeContinuation { continuation in
+                    if table.withLock({ $0.park(id, continuation) }) { continuation.resume() }
+                }
+            case .finished(let outcome):
+                // The reader closes a draining connection once its last call is gone; this may be that call.
+                if table.withLock({ table in
+                    table.forget(id)
+                    return table.closeDue
+                }) {
+                    WireSocket.signal(eventFD)
+                }
+                return outcome
+            }
+        }
+    }
+
+    private enum WriteStep {
+        case done, again, wait
+        case finished(Result<[UInt8], GRPCCallError>)
+    }
+
+    /// Writes what call `id` may send now, under the write lock.
+    private func write(_ id: UInt64, path: String, body: [UInt8], sent: inout Int, deadline: UInt64) -> WriteStep {
+        var failure: WireSocket.Failure?
+        let step: WriteStep = writer.withLock { fd in
+            let (next, wakeups) = table.withLock { table in
+                var wakeups = CallTable.Wakeups()
+                let next = table.nextSend(id, sent: sent, bodyCount: body.count, into: &wakeups)
+                return (next, wakeups)
+            }
+            wakeups.resume()
+            switch next {
+            case .wait:
+                return .wait
+            case .finished(let outcome):
+                return .finished(outcome)
+            case .send(let stream, let headers, let range, let last, let maxFrameSize):
+                var encoder = HTTP2FrameEncoder()
+                let now = MonotonicTime.now()
+                if headers {
+                    let remaining = deadline == .max ? nil : deadline - min(deadline, now)
+                    encoder.appendHeaderBlock(requestHead.block(path: path, timeout: remaining), stream: stream,
+                                              endStream: false, maxFrameSize: maxFrameSize)
+                }
+                if !range.isEmpty || last {
+                    encoder.appendData(body, range, stream: stream, endStream: last, maxFrameSize: maxFrameSize)
+                }
+                do {
+                    try WireSocket.send(fd, encoder.bytes, deadline: min(deadline, sendDeadline(now: now)))
+                } catch {
+                    failure = error
+                    return .again
+                }
+                sent = range.upperBound
+                return last ? .done : .again
+            }
+        }
+        if let failure {
+            // A partial frame may be on the wire: nothing more can be sent on this connection.
+            fail(GRPCCallError(code: .unavailable, message: "connection to \(target) failed: \(failure)"),
+                 retryUnsent: true)
+        }
+        return step
+    }
+
+    /// Ends call `id` (task cancelled) and resets its stream if it is open.
+    private func abandon(_ id: UInt64, _ error: GRPCCallError) {
+        let wakeups = table.withLock { table in
+            var wakeups = CallTable.Wakeups()
+            table.finish(id, .failure(error), reset: true, into: &wakeups)
+            return wakeups
+        }
+        deliver(wakeups)
+    }
+
+    // MARK: Shared with the reader
+
+    /// Sends the RST_STREAMs in `wakeups`, then resumes its continuations.
+    func deliver(_ wakeups: CallTable.Wakeups) {
+        if !wakeups.resets.isEmpty {
+            var encoder = HTTP2FrameEncoder()
+            for stream in wakeups.resets { encoder.append(.rstStream(stream: stream, error: .cancel)) }
+            _ = sendControl(encoder.bytes)
+        }
+        wakeups.resume()
+    }
+
+    /// Writes frames that are not part of a request (ACKs, window updates, resets, GOAWAY). Returns false when
+    /// the connection is not open or the write failed (then the connection is failed).
+    @discardableResult
+    func sendControl(_ bytes: [UInt8]) -> Bool {
+        let failure: WireSocket.Failure? = writer.withLock { fd in
+            guard fd >= 0 else { return WireSocket.Failure(operation: "send", code: EBADF) }
+            do {
+                try WireSocket.send(fd, bytes, deadline: sendDeadline(now: MonotonicTime.now()))
+                return nil
+            } catch {
+                return error
+            }
+        }
+        guard let failure else { return true }
+        if failure.code != EBADF {
+            fail(GRPCCallError(code: .unavailable, message: "connection to \(target) failed: \(failure)"), retryUnsent: true)
+        }
+        return false
+    }
+
+    /// Fails every call with `error` and marks the connection gone; the reader sees it and closes the socket.
+    /// `retryUnsent`: calls that sent nothing may be tried again on a new connection.
+    func fail(_ error: GRPCCallError, retryUnsent: Bool) {
+        let wakeups = table.withLock { table in
+            var wakeups = CallTable.Wakeups()
+            table.close(with: error, retryUnsent: retryUnsent, into: &wakeups)
+            return wakeups
+        }
+        wakeups.resume()
+        if eventFD >= 0 { WireSocket.signal(eventFD) }
+    }
+
+    private func sendDeadline(now: UInt64) -> UInt64 {
+        let timeout = configuration.sendTimeout.components
+        return now + UInt64(max(0, timeout.seconds)) * 1_000_000_000 + UInt64(max(0, timeout.attoseconds) / 1_000_000_000)
+    }
+
+    // MARK: Closing
+
+    /// Lets the calls in flight finish, then closes the connection; returns once its thread has ended.
+    func close() async {
+        let wakeups = table.withLock { table in
+            var wakeups = CallTable.Wakeups()
+            table.drain(into: &wakeups)
+            return wakeups
+        }
+        wakeups.resume()
+        if eventFD >= 0 { WireSocket.signal(eventFD) }
+        await withUnsafeContinuation { continuation in
+            let finished = lifecycle.withLock { state in
+                if !state.finished { state.waiters.append(continuation) }
+                return state.finished
+            }
+            if finished { continuation.resume() }
+        }
+    }
+}
