@@ -74,24 +74,26 @@ public final class GRPCContainerRuntime: ContainerRuntime {
         let path = "/runtime.v1." + method
         var attempt = 0
         while true {
-            do {
-                return try await attemptCall(method, path, kind, request, as: response)
-            } catch let error where error.code == .unavailable && attempt < retryDelays.count {
-                do {
-                    try await Task.sleep(for: retryDelays[attempt])
-                } catch {
-                    throw CRIError(code: .cancelled, message: "cancelled while retrying: \(error)", method: method)
-                }
-                attempt += 1
+            let failure: CRIError
+            switch await attemptCall(method, path, kind, request, as: response) {
+            case .success(let reply): return reply
+            case .failure(let error): failure = error
             }
+            guard failure.code == .unavailable, attempt < retryDelays.count else { throw failure }
+            do {
+                try await Task.sleep(for: retryDelays[attempt])
+            } catch {
+                throw CRIError(code: .cancelled, message: "cancelled while retrying: \(error)", method: method)
+            }
+            attempt += 1
         }
     }
 
     private func attemptCall<Request: Message, Response: Message>(
         _ method: String, _ path: String, _ kind: CallKind, _ request: Request, as response: Response.Type
-    ) async throws(CRIError) -> Response {
+    ) async -> Result<Response, CRIError> {
         do {
-            return try await client.unary(path: path, request: request, as: response, timeout: timeout(kind))
+            return .success(try await client.unary(path: path, request: request, as: response, timeout: timeout(kind)))
         } catch {
             var mapped = CRIError(error, method: method)
             if mapped.isAmbiguous, client.openConnections == 0 {
@@ -100,7 +102,7 @@ public final class GRPCContainerRuntime: ContainerRuntime {
             if Task.isCancelled, mapped.code != .cancelled {
                 mapped = CRIError(code: .cancelled, message: "cancelled: \(mapped.message)", method: method)
             }
-            throw mapped
+            return .failure(mapped)
         }
     }
 }

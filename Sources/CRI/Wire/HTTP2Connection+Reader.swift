@@ -24,7 +24,7 @@ extension HTTP2Connection {
         // Stop writers first (the descriptor goes to -1 under their lock), then fail what is left.
         writer.withLock { fd in
             if fd >= 0 {
-                close(fd)
+                Glibc.close(fd)
                 fd = -1
             }
         }
@@ -273,7 +273,8 @@ extension HTTP2Connection {
             do {
                 try body(&table, &wakeups)
             } catch {
-                return .failure(error)
+                return .failure(error as? HTTP2ConnectionError
+                    ?? HTTP2ConnectionError(code: .internalError, reason: "\(error)"))
             }
             return .success(wakeups)
         }

@@ -78,9 +78,9 @@ final class HTTP2Connection: Sendable {
 
     deinit {
         writer.withLock { fd in
-            if fd >= 0 { close(fd) }
+            if fd >= 0 { Glibc.close(fd) }
         }
-        if eventFD >= 0 { close(eventFD) }
+        if eventFD >= 0 { Glibc.close(eventFD) }
     }
 
     /// True while new calls may start here (not closing, not gone).
@@ -139,7 +139,7 @@ final class HTTP2Connection: Sendable {
     /// Writes what call `id` may send now, under the write lock.
     private func write(_ id: UInt64, path: String, body: [UInt8], sent: inout Int, deadline: UInt64) -> WriteStep {
         var failure: WireSocket.Failure?
-        let step: WriteStep = writer.withLock { fd in
+        let step = writer.withLock { (fd: inout Int32) -> WriteStep in
             let (next, wakeups) = table.withLock { table in
                 var wakeups = CallTable.Wakeups()
                 let next = table.nextSend(id, sent: sent, bodyCount: body.count, into: &wakeups)
@@ -162,9 +162,7 @@ final class HTTP2Connection: Sendable {
                 if !range.isEmpty || last {
                     encoder.appendData(body, range, stream: stream, endStream: last, maxFrameSize: maxFrameSize)
                 }
-                do {
-                    try WireSocket.send(fd, encoder.bytes, deadline: min(deadline, sendDeadline(now: now)))
-                } catch {
+                if let error = WireSocket.send(fd, encoder.bytes, deadline: min(deadline, sendDeadline(now: now))) {
                     failure = error
                     return .again
                 }
@@ -206,14 +204,9 @@ final class HTTP2Connection: Sendable {
     /// the connection is not open or the write failed (then the connection is failed).
     @discardableResult
     func sendControl(_ bytes: [UInt8]) -> Bool {
-        let failure: WireSocket.Failure? = writer.withLock { fd in
+        let failure = writer.withLock { (fd: inout Int32) -> WireSocket.Failure? in
             guard fd >= 0 else { return WireSocket.Failure(operation: "send", code: EBADF) }
-            do {
-                try WireSocket.send(fd, bytes, deadline: sendDeadline(now: MonotonicTime.now()))
-                return nil
-            } catch {
-                return error
-            }
+            return WireSocket.send(fd, bytes, deadline: sendDeadline(now: MonotonicTime.now()))
         }
         guard let failure else { return true }
         if failure.code != EBADF {

@@ -1,3 +1,4 @@
+import CSystemSupport
 import Glibc
 
 /// The socket calls under an HTTP/2 connection: a non-blocking stream socket to a `GRPCTarget`, sends bounded
@@ -59,8 +60,9 @@ enum WireSocket {
     }
 
     /// Sends all of `bytes`, waiting in poll while the socket buffer is full, but not past `deadline`
-    /// (monotonic ns). A failure or timeout may leave part of a frame sent: the connection is unusable then.
-    static func send(_ fd: Int32, _ bytes: [UInt8], deadline: UInt64) throws(Failure) {
+    /// (monotonic ns). Returns the failure, if any: then part of a frame may be sent and the connection is
+    /// unusable. (A result rather than a throw: it is called inside lock closures.)
+    static func send(_ fd: Int32, _ bytes: [UInt8], deadline: UInt64) -> Failure? {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { raw in
@@ -73,13 +75,14 @@ enum WireSocket {
             let code = errno
             if sent < 0, code == EINTR { continue }
             guard sent < 0, code == EAGAIN || code == EWOULDBLOCK else {
-                throw Failure(operation: "send", code: sent == 0 ? EPIPE : code)
+                return Failure(operation: "send", code: sent == 0 ? EPIPE : code)
             }
             let now = MonotonicTime.now()
-            guard now < deadline else { throw Failure(operation: "send (the peer is not reading)", code: ETIMEDOUT) }
+            guard now < deadline else { return Failure(operation: "send (the peer is not reading)", code: ETIMEDOUT) }
             var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
             _ = poll(&entry, 1, MonotonicTime.pollTimeout(until: deadline, now: now))
         }
+        return nil
     }
 
     /// Reads what is available into `buffer`: the byte count, 0 at end of stream, or nil when nothing is
@@ -97,7 +100,7 @@ enum WireSocket {
 
     /// A non-blocking eventfd for waking the reader.
     static func makeEventFD() throws(Failure) -> Int32 {
-        let fd = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        let fd = swiftlet_make_eventfd()
         guard fd >= 0 else { throw Failure(operation: "eventfd", code: errno) }
         return fd
     }
@@ -131,7 +134,7 @@ enum WireSocket {
         if rc == 0 { return (fd, false) }
         let code = errno
         if code == EINPROGRESS { return (fd, true) }
-        close(fd)
+        Glibc.close(fd)
         throw Failure(operation: "connect", code: code)
     }
 
