@@ -65,7 +65,8 @@ struct WireContainerdTests {
                 let containers = try await client.listContainers(filter: filter)
                 var response = Runtime_V1_ListContainersResponse()
                 response.containers = containers
-                #expect(try response.serializedBytes().count > 64 * 1024)
+                let encoded: [UInt8] = try response.serializedBytes()
+                #expect(encoded.count > 64 * 1024)
                 #expect(containers.count == 12)
                 #expect(Set(containers.compactMap { $0.annotations["index"] }) == Set((0..<12).map { "\($0)" }))
                 #expect(containers.allSatisfy { $0.annotations["filler"] == filler })
@@ -144,7 +145,7 @@ struct WireContainerdTests {
             let id = try await Self.runningContainer(client, fixture, image: testRuntime.busyboxImage)
             let inFlight = Task { try await client.execSync(id: id, command: ["sleep", "30"], timeout: .seconds(60)) }
             try await Task.sleep(for: .milliseconds(500))
-            let pid = try #require(containerd.processID)
+            let pid = try #require(await containerd.processID)
             let killed = ContinuousClock.now
             kill(pid, SIGKILL)
             let result = await inFlight.result
