@@ -73,8 +73,9 @@ struct HealthServer: Sendable {
         let portFile = NSTemporaryDirectory() + "grpc-health-\(UUID().uuidString.prefix(8)).port"
         defer { try? FileManager.default.removeItem(atPath: portFile) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [TestBed.repositoryRoot() + "/deploy/testbed/grpc-health-server.py", portFile] + statuses
+        // The python3 on PATH, the one deploy/test.sh installs grpcio for.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", TestBed.repositoryRoot() + "/deploy/testbed/grpc-health-server.py", portFile] + statuses
         let stdin = Pipe()
         process.standardInput = stdin
         try process.run()
