@@ -13,7 +13,9 @@ extension GRPCContainerRuntime {
         return try await recovery.run(
             logger: logger,
             create: {
-                try await self.call(method, .write(self.timeouts.write), frozen, as: Runtime_V1_CreateContainerResponse.self).containerID
+                try await self.call(
+                    method, .write(self.timeouts.write), frozen,
+                    as: Runtime_V1_CreateContainerResponse.self).containerID
             },
             lookup: {
                 var filter = Runtime_V1_ContainerFilter()
@@ -28,7 +30,9 @@ extension GRPCContainerRuntime {
     public func startContainer(id: String) async throws {
         var request = Runtime_V1_StartContainerRequest()
         request.containerID = id
-        _ = try await call("RuntimeService/StartContainer", .write(timeouts.write), request, as: Runtime_V1_StartContainerResponse.self)
+        _ = try await call(
+            "RuntimeService/StartContainer", .write(timeouts.write), request,
+            as: Runtime_V1_StartContainerResponse.self)
     }
 
     /// See `ContainerRuntime.stopContainer(id:timeout:)`.
@@ -38,21 +42,25 @@ extension GRPCContainerRuntime {
         request.timeout = max(0, timeout)
         // The runtime waits up to `timeout` seconds before SIGKILL; the deadline must outlast that.
         let deadline = Duration.seconds(max(0, timeout)) + timeouts.margin
-        _ = try await call("RuntimeService/StopContainer", .write(deadline), request, as: Runtime_V1_StopContainerResponse.self)
+        _ = try await call(
+            "RuntimeService/StopContainer", .write(deadline), request, as: Runtime_V1_StopContainerResponse.self)
     }
 
     /// See `ContainerRuntime.removeContainer(id:)`.
     public func removeContainer(id: String) async throws {
         var request = Runtime_V1_RemoveContainerRequest()
         request.containerID = id
-        _ = try await call("RuntimeService/RemoveContainer", .write(timeouts.write), request, as: Runtime_V1_RemoveContainerResponse.self)
+        _ = try await call(
+            "RuntimeService/RemoveContainer", .write(timeouts.write), request,
+            as: Runtime_V1_RemoveContainerResponse.self)
     }
 
     /// See `ContainerRuntime.listContainers(filter:)`.
     public func listContainers(filter: Runtime_V1_ContainerFilter?) async throws -> [Runtime_V1_Container] {
         var request = Runtime_V1_ListContainersRequest()
         if let filter { request.filter = filter }
-        return try await call("RuntimeService/ListContainers", .read, request, as: Runtime_V1_ListContainersResponse.self).containers
+        return try await call(
+            "RuntimeService/ListContainers", .read, request, as: Runtime_V1_ListContainersResponse.self).containers
     }
 
     /// See `ContainerRuntime.containerStatus(id:verbose:)`.
@@ -60,7 +68,8 @@ extension GRPCContainerRuntime {
         var request = Runtime_V1_ContainerStatusRequest()
         request.containerID = id
         request.verbose = verbose
-        return try await call("RuntimeService/ContainerStatus", .read, request, as: Runtime_V1_ContainerStatusResponse.self)
+        return try await call(
+            "RuntimeService/ContainerStatus", .read, request, as: Runtime_V1_ContainerStatusResponse.self)
     }
 
     /// See `ContainerRuntime.updateContainerResources(id:linux:)`.
@@ -68,14 +77,18 @@ extension GRPCContainerRuntime {
         var request = Runtime_V1_UpdateContainerResourcesRequest()
         request.containerID = id
         request.linux = linux
-        _ = try await call("RuntimeService/UpdateContainerResources", .write(timeouts.write), request, as: Runtime_V1_UpdateContainerResourcesResponse.self)
+        _ = try await call(
+            "RuntimeService/UpdateContainerResources", .write(timeouts.write), request,
+            as: Runtime_V1_UpdateContainerResourcesResponse.self)
     }
 
     /// See `ContainerRuntime.reopenContainerLog(id:)`.
     public func reopenContainerLog(id: String) async throws {
         var request = Runtime_V1_ReopenContainerLogRequest()
         request.containerID = id
-        _ = try await call("RuntimeService/ReopenContainerLog", .write(timeouts.write), request, as: Runtime_V1_ReopenContainerLogResponse.self)
+        _ = try await call(
+            "RuntimeService/ReopenContainerLog", .write(timeouts.write), request,
+            as: Runtime_V1_ReopenContainerLogResponse.self)
     }
 
     /// See `ContainerRuntime.execSync(id:command:timeout:)`.
@@ -93,7 +106,8 @@ extension GRPCContainerRuntime {
         } else {
             deadline = timeouts.execSyncWithoutTimeout
         }
-        let response = try await call("RuntimeService/ExecSync", .write(deadline), request, as: Runtime_V1_ExecSyncResponse.self)
+        let response = try await call(
+            "RuntimeService/ExecSync", .write(deadline), request, as: Runtime_V1_ExecSyncResponse.self)
         return ExecSyncResult(exitCode: response.exitCode, stdout: response.stdout, stderr: response.stderr)
     }
 
@@ -109,6 +123,7 @@ extension GRPCContainerRuntime {
 
     /// See `ContainerRuntime.portForward(_:)`.
     public func portForward(_ request: Runtime_V1_PortForwardRequest) async throws -> String {
-        try await call("RuntimeService/PortForward", .write(timeouts.write), request, as: Runtime_V1_PortForwardResponse.self).url
+        try await call(
+            "RuntimeService/PortForward", .write(timeouts.write), request, as: Runtime_V1_PortForwardResponse.self).url
     }
 }

@@ -1,7 +1,8 @@
 extension GRPCContainerRuntime {
     /// See `ContainerRuntime.version()`.
     public func version() async throws -> RuntimeVersion {
-        let response = try await call("RuntimeService/Version", .read, Runtime_V1_VersionRequest(), as: Runtime_V1_VersionResponse.self)
+        let response = try await call(
+            "RuntimeService/Version", .read, Runtime_V1_VersionRequest(), as: Runtime_V1_VersionResponse.self)
         return RuntimeVersion(
             version: response.version, runtimeName: response.runtimeName,
             runtimeVersion: response.runtimeVersion, runtimeAPIVersion: response.runtimeApiVersion)
@@ -29,7 +30,9 @@ extension GRPCContainerRuntime {
         return try await recovery.run(
             logger: logger,
             create: {
-                try await self.call(method, .write(self.timeouts.runPodSandbox), frozen, as: Runtime_V1_RunPodSandboxResponse.self).podSandboxID
+                try await self.call(
+                    method, .write(self.timeouts.runPodSandbox), frozen,
+                    as: Runtime_V1_RunPodSandboxResponse.self).podSandboxID
             },
             lookup: {
                 try await self.listPodSandboxes(filter: nil).first {
@@ -45,14 +48,18 @@ extension GRPCContainerRuntime {
     public func stopPodSandbox(id: String) async throws {
         var request = Runtime_V1_StopPodSandboxRequest()
         request.podSandboxID = id
-        _ = try await call("RuntimeService/StopPodSandbox", .write(timeouts.write), request, as: Runtime_V1_StopPodSandboxResponse.self)
+        _ = try await call(
+            "RuntimeService/StopPodSandbox", .write(timeouts.write), request,
+            as: Runtime_V1_StopPodSandboxResponse.self)
     }
 
     /// See `ContainerRuntime.removePodSandbox(id:)`.
     public func removePodSandbox(id: String) async throws {
         var request = Runtime_V1_RemovePodSandboxRequest()
         request.podSandboxID = id
-        _ = try await call("RuntimeService/RemovePodSandbox", .write(timeouts.write), request, as: Runtime_V1_RemovePodSandboxResponse.self)
+        _ = try await call(
+            "RuntimeService/RemovePodSandbox", .write(timeouts.write), request,
+            as: Runtime_V1_RemovePodSandboxResponse.self)
     }
 
     /// See `ContainerRuntime.podSandboxStatus(id:verbose:)`.
@@ -60,13 +67,15 @@ extension GRPCContainerRuntime {
         var request = Runtime_V1_PodSandboxStatusRequest()
         request.podSandboxID = id
         request.verbose = verbose
-        return try await call("RuntimeService/PodSandboxStatus", .read, request, as: Runtime_V1_PodSandboxStatusResponse.self)
+        return try await call(
+            "RuntimeService/PodSandboxStatus", .read, request, as: Runtime_V1_PodSandboxStatusResponse.self)
     }
 
     /// See `ContainerRuntime.listPodSandboxes(filter:)`.
     public func listPodSandboxes(filter: Runtime_V1_PodSandboxFilter?) async throws -> [Runtime_V1_PodSandbox] {
         var request = Runtime_V1_ListPodSandboxRequest()
         if let filter { request.filter = filter }
-        return try await call("RuntimeService/ListPodSandbox", .read, request, as: Runtime_V1_ListPodSandboxResponse.self).items
+        return try await call(
+            "RuntimeService/ListPodSandbox", .read, request, as: Runtime_V1_ListPodSandboxResponse.self).items
     }
 }

@@ -77,7 +77,8 @@ struct CallTable {
 
     /// What a caller does next to send its request.
     enum SendStep {
-        /// Write these: HEADERS (when `openedStream`), then DATA of `range` of the body, END_STREAM when `last`.
+        /// Write these: HEADERS (when `headers`: the stream opens now), then DATA of `range` of the body,
+        /// END_STREAM when `last`.
         case send(stream: UInt32, headers: Bool, range: Range<Int>, last: Bool, maxFrameSize: Int)
         /// Wait for a signal (a slot or window), then ask again.
         case wait
@@ -131,6 +132,7 @@ struct CallTable {
         call.sendWindow -= allowed
         connectionSendWindow -= allowed
         if allowed < remaining, !windowQueue.contains(id) { windowQueue.append(id) }
+        if allowed == remaining { call.requestSent = true }
         calls[id] = call
         if !openStream && allowed == 0 { return .wait }
         return .send(stream: call.streamID, headers: openStream, range: sent..<sent + allowed,
@@ -182,7 +184,8 @@ struct CallTable {
         var freed = false
         if call.streamID != 0, streams.removeValue(forKey: call.streamID) != nil {
             freed = true
-            if reset { wakeups.resets.append(call.streamID) }
+            // Also reset a stream the server ended while our request was still going out: our half is open.
+            if reset || !call.requestSent { wakeups.resets.append(call.streamID) }
         } else if call.slotReserved {
             call.slotReserved = false
             freed = true
@@ -373,6 +376,8 @@ struct CallRecord {
     var slotReserved = false
     /// Bytes of DATA this stream may still send.
     var sendWindow = 0
+    /// The whole request (with END_STREAM) has been handed to the socket.
+    var requestSent = false
     /// A signal that arrived while the caller was not parked.
     var signalled = false
     var waiter: Waiter?
