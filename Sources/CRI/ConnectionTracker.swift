@@ -19,8 +19,8 @@ final class ConnectionTracker: Sendable {
     /// Records that an established connection closed.
     func connectionClosed() { open.subtract(1, ordering: .relaxed) }
 
-    /// Records a PING from the server answered with a PING ACK.
-    func pingAnswered() { pings.add(1, ordering: .relaxed) }
+    /// Records `count` PINGs from the server answered with PING ACKs.
+    func pingAnswered(_ count: Int = 1) { pings.add(count, ordering: .relaxed) }
 
     /// Connections open right now.
     var openConnections: Int { open.load(ordering: .relaxed) }

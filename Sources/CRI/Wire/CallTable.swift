@@ -21,6 +21,13 @@ struct CallTable {
         var responses: [(UnsafeContinuation<Result<[UInt8], GRPCCallError>, Never>, Result<[UInt8], GRPCCallError>)] = []
         var resets: [UInt32] = []
 
+        /// Adds what `other` collected.
+        mutating func append(_ other: Wakeups) {
+            signals += other.signals
+            responses += other.responses
+            resets += other.resets
+        }
+
         /// Resumes everything collected. Call without holding the lock.
         func resume() {
             for signal in signals { signal.resume() }

@@ -17,6 +17,18 @@ extension HTTP2Connection {
         static let maxHeaderBlock = 1 << 20
     }
 
+    /// What handling one read's frames produced: control frames to send (ACKs, window updates, resets) and
+    /// callers to resume.
+    ///
+    /// Why batch: containerd sends a PING with almost every response. Sending its ACK (and any other control
+    /// frame) in one write per read, and resuming callers only after that write, saves a syscall per frame and
+    /// keeps the resumed caller from contending for the write lock with the reader's ACK.
+    struct Outbox {
+        var frames = HTTP2FrameEncoder()
+        var wakeups = CallTable.Wakeups()
+        var pings = 0
+    }
+
     /// The reader thread's body.
     func runReader() {
         var counted = false
@@ -69,7 +81,8 @@ extension HTTP2Connection {
         ]))
         preface.append(.windowUpdate(
             stream: 0, increment: UInt32(configuration.connectionReceiveWindow - HTTP2Limits.defaultWindowSize)))
-        guard sendControl(preface.bytes) else { return closedEnd() }
+        // Nobody else writes before `becomeReady`, so this goes out first; a failure closes the table.
+        sendControl(preface.bytes)
         let ready = table.withLock { table in
             var wakeups = CallTable.Wakeups()
             table.becomeReady(into: &wakeups)
@@ -80,6 +93,9 @@ extension HTTP2Connection {
         let capacity = 64 * 1024
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
         defer { buffer.deallocate() }
+        // Allocated once: the loop runs once per read, and an array literal per turn would allocate each time.
+        let fds = UnsafeMutableBufferPointer<pollfd>.allocate(capacity: 2)
+        defer { fds.deallocate() }
         while true {
             let (wake, stop, phase) = table.withLock { table in (table.plannedWake, table.closeDue, table.phase) }
             if case .closed(let error) = phase { return ReaderEnd(call: error, retryUnsent: true) }
@@ -90,9 +106,9 @@ extension HTTP2Connection {
                 return ReaderEnd(call: GRPCCallError(code: .unavailable, message: "the connection to \(target) closed"),
                                  retryUnsent: true)
             }
-            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: eventFD, events: Int16(POLLIN), revents: 0)]
-            _ = poll(&fds, 2, MonotonicTime.pollTimeout(until: wake, now: MonotonicTime.now()))
+            fds[0] = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            fds[1] = pollfd(fd: eventFD, events: Int16(POLLIN), revents: 0)
+            _ = poll(fds.baseAddress, 2, MonotonicTime.pollTimeout(until: wake, now: MonotonicTime.now()))
             if fds[1].revents != 0 { WireSocket.drain(eventFD) }
             if fds[0].revents != 0 {
                 if let end = readAvailable(fd, buffer, &inbound) { return end }
@@ -155,23 +171,26 @@ extension HTTP2Connection {
                                  retryUnsent: true)
             }
             inbound.frames.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            var outbox = Outbox()
             do {
                 while let frame = try inbound.frames.next() {
-                    try handle(frame, &inbound)
+                    try handle(frame, &inbound, &outbox)
                 }
             } catch {
-                var goAway = HTTP2FrameEncoder()
-                goAway.append(.goAway(lastStream: 0, error: error.code, debug: Array(error.reason.utf8.prefix(256))))
-                sendControl(goAway.bytes)
+                outbox.frames.append(.goAway(lastStream: 0, error: error.code, debug: Array(error.reason.utf8.prefix(256))))
+                flush(outbox)
                 return ReaderEnd(call: GRPCCallError(code: .unavailable, message: "protocol error from \(target): \(error)"),
                                  retryUnsent: true)
             }
+            flush(outbox)
             if count < buffer.count { return nil }
         }
     }
 
     /// One frame from the peer.
-    private func handle(_ frame: HTTP2Frame, _ inbound: inout Inbound) throws(HTTP2ConnectionError) {
+    private func handle(_ frame: HTTP2Frame, _ inbound: inout Inbound, _ outbox: inout Outbox)
+        throws(HTTP2ConnectionError)
+    {
         if let pending = inbound.pendingBlock {
             guard case .continuation(let stream, let block, let endHeaders) = frame, stream == pending.stream else {
                 throw HTTP2ConnectionError(code: .protocolError, reason: "expected CONTINUATION of stream \(pending.stream)")
@@ -183,7 +202,7 @@ extension HTTP2Connection {
             }
             if endHeaders {
                 inbound.pendingBlock = nil
-                try headerBlock(stream: stream, bytes: bytes, endStream: pending.endStream, &inbound)
+                try headerBlock(stream: stream, bytes: bytes, endStream: pending.endStream, &inbound, &outbox)
             } else {
                 inbound.pendingBlock = (stream, pending.endStream, bytes)
             }
@@ -192,36 +211,33 @@ extension HTTP2Connection {
         switch frame {
         case .headers(let stream, let block, let endStream, let endHeaders):
             if endHeaders {
-                try headerBlock(stream: stream, bytes: block, endStream: endStream, &inbound)
+                try headerBlock(stream: stream, bytes: block, endStream: endStream, &inbound, &outbox)
             } else {
                 inbound.pendingBlock = (stream, endStream, block)
             }
         case .continuation(let stream, _, _):
             throw HTTP2ConnectionError(code: .protocolError, reason: "CONTINUATION of stream \(stream) without HEADERS")
         case .data(let stream, let payload, let endStream, let paddedLength):
-            try consumeWindow(paddedLength, &inbound)
-            update { $0.data(stream: stream, payload: payload, endStream: endStream, into: &$1) }
+            try consumeWindow(paddedLength, &inbound, &outbox)
+            update(&outbox) { $0.data(stream: stream, payload: payload, endStream: endStream, into: &$1) }
         case .rstStream(let stream, let error):
-            update { $0.reset(stream: stream, error: error, into: &$1) }
+            update(&outbox) { $0.reset(stream: stream, error: error, into: &$1) }
         case .settings(let ack, let parameters):
             guard !ack else { return }
-            try updateThrowing { table, wakeups throws(HTTP2ConnectionError) in
+            try updateThrowing(&outbox) { table, wakeups throws(HTTP2ConnectionError) in
                 try table.applySettings(parameters, into: &wakeups)
             }
-            var encoder = HTTP2FrameEncoder()
-            encoder.append(.settings(ack: true, parameters: []))
-            sendControl(encoder.bytes)
+            outbox.frames.append(.settings(ack: true, parameters: []))
         case .ping(let ack, let data):
             guard !ack else { return }
-            var encoder = HTTP2FrameEncoder()
-            encoder.append(.ping(ack: true, data: data))
-            if sendControl(encoder.bytes) { tracker.pingAnswered() }
+            outbox.frames.append(.ping(ack: true, data: data))
+            outbox.pings += 1
         case .windowUpdate(let stream, let increment):
-            try updateThrowing { table, wakeups throws(HTTP2ConnectionError) in
+            try updateThrowing(&outbox) { table, wakeups throws(HTTP2ConnectionError) in
                 try table.windowUpdate(stream: stream, increment: increment, into: &wakeups)
             }
         case .goAway(let lastStream, let error, _):
-            update { $0.goAway(lastStream: lastStream, error: error, into: &$1) }
+            update(&outbox) { $0.goAway(lastStream: lastStream, error: error, into: &$1) }
         case .pushPromise:
             throw HTTP2ConnectionError(code: .protocolError, reason: "PUSH_PROMISE although ENABLE_PUSH is 0")
         case .priority, .unknown:
@@ -230,43 +246,45 @@ extension HTTP2Connection {
     }
 
     /// A complete header block: always decoded (the HPACK state must follow every block), then dispatched.
-    private func headerBlock(stream: UInt32, bytes: [UInt8], endStream: Bool, _ inbound: inout Inbound)
-        throws(HTTP2ConnectionError)
-    {
+    private func headerBlock(
+        stream: UInt32, bytes: [UInt8], endStream: Bool, _ inbound: inout Inbound, _ outbox: inout Outbox
+    ) throws(HTTP2ConnectionError) {
         let fields = try inbound.headers.decode(bytes)
         guard stream % 2 == 1 else {
             throw HTTP2ConnectionError(code: .protocolError, reason: "HEADERS on server-initiated stream \(stream)")
         }
-        update { $0.headers(stream: stream, fields: fields, endStream: endStream, into: &$1) }
+        update(&outbox) { $0.headers(stream: stream, fields: fields, endStream: endStream, into: &$1) }
     }
 
     /// Counts DATA against the connection's receive window and gives it back once half is used.
-    private func consumeWindow(_ length: Int, _ inbound: inout Inbound) throws(HTTP2ConnectionError) {
+    private func consumeWindow(_ length: Int, _ inbound: inout Inbound, _ outbox: inout Outbox)
+        throws(HTTP2ConnectionError)
+    {
         inbound.receiveWindow -= length
         guard inbound.receiveWindow >= 0 else {
             throw HTTP2ConnectionError(code: .flowControlError, reason: "DATA beyond the connection window")
         }
         inbound.unacknowledged += length
         if inbound.unacknowledged >= configuration.connectionReceiveWindow / 2 {
-            var encoder = HTTP2FrameEncoder()
-            encoder.append(.windowUpdate(stream: 0, increment: UInt32(inbound.unacknowledged)))
-            sendControl(encoder.bytes)
+            outbox.frames.append(.windowUpdate(stream: 0, increment: UInt32(inbound.unacknowledged)))
             inbound.receiveWindow += inbound.unacknowledged
             inbound.unacknowledged = 0
         }
     }
 
-    private func update(_ body: (inout CallTable, inout CallTable.Wakeups) -> Void) {
+    /// Changes the call table under its lock; what that wakes goes to `outbox`.
+    private func update(_ outbox: inout Outbox, _ body: (inout CallTable, inout CallTable.Wakeups) -> Void) {
         let wakeups = table.withLock { table in
             var wakeups = CallTable.Wakeups()
             body(&table, &wakeups)
             return wakeups
         }
-        deliver(wakeups)
+        outbox.wakeups.append(wakeups)
     }
 
+    /// `update` for the changes that can find a connection error.
     private func updateThrowing(
-        _ body: (inout CallTable, inout CallTable.Wakeups) throws(HTTP2ConnectionError) -> Void
+        _ outbox: inout Outbox, _ body: (inout CallTable, inout CallTable.Wakeups) throws(HTTP2ConnectionError) -> Void
     ) throws(HTTP2ConnectionError) {
         let result: Result<CallTable.Wakeups, HTTP2ConnectionError> = table.withLock { table in
             var wakeups = CallTable.Wakeups()
@@ -278,10 +296,14 @@ extension HTTP2Connection {
             }
             return .success(wakeups)
         }
-        deliver(try result.get())
+        outbox.wakeups.append(try result.get())
     }
 
-    private func closedEnd() -> ReaderEnd {
-        ReaderEnd(call: GRPCCallError(code: .unavailable, message: "the connection to \(target) failed"), retryUnsent: true)
+    /// Sends the batch's control frames (and its resets) in one write, then resumes its callers.
+    private func flush(_ outbox: Outbox) {
+        var frames = outbox.frames
+        for stream in outbox.wakeups.resets { frames.append(.rstStream(stream: stream, error: .cancel)) }
+        if !frames.bytes.isEmpty { sendControl(frames.bytes, pings: outbox.pings) }
+        outbox.wakeups.resume()
     }
 }

@@ -38,6 +38,8 @@ final class HTTP2Connection: Sendable {
     /// Wakes the reader out of poll; closed only in deinit, so no write can reach a reused descriptor.
     let eventFD: Int32
     let lifecycle = Mutex<Lifecycle>(Lifecycle())
+    /// Control frames queued by the reader (or a cancelling task) while a caller held the write lock.
+    let control = Mutex<ControlQueue>(ControlQueue())
 
     /// Whether the reader has finished, and who waits for it.
     struct Lifecycle {
@@ -175,6 +177,7 @@ final class HTTP2Connection: Sendable {
             fail(GRPCCallError(code: .unavailable, message: "connection to \(target) failed: \(failure)"),
                  retryUnsent: true)
         }
+        flushControl()
         return step
     }
 
@@ -195,24 +198,64 @@ final class HTTP2Connection: Sendable {
         if !wakeups.resets.isEmpty {
             var encoder = HTTP2FrameEncoder()
             for stream in wakeups.resets { encoder.append(.rstStream(stream: stream, error: .cancel)) }
-            _ = sendControl(encoder.bytes)
+            sendControl(encoder.bytes)
         }
         wakeups.resume()
     }
 
-    /// Writes frames that are not part of a request (ACKs, window updates, resets, GOAWAY). Returns false when
-    /// the connection is not open or the write failed (then the connection is failed).
-    @discardableResult
-    func sendControl(_ bytes: [UInt8]) -> Bool {
-        let failure = writer.withLock { (fd: inout Int32) -> WireSocket.Failure? in
-            guard fd >= 0 else { return WireSocket.Failure(operation: "send", code: EBADF) }
-            return WireSocket.send(fd, bytes, deadline: sendDeadline(now: MonotonicTime.now()))
+    /// Queues frames that are not part of a request (ACKs, window updates, resets, GOAWAY) and writes them now,
+    /// unless a caller holds the write lock: that caller writes them as it leaves (`flushControl`). `pings`
+    /// counts the PING ACKs among them, recorded once written.
+    ///
+    /// Why not wait for the lock: containerd answers a request's DATA with a PING at once, so the reader would
+    /// otherwise meet the caller still inside its `send` on almost every call and spin or sleep on the lock.
+    func sendControl(_ bytes: [UInt8], pings: Int = 0) {
+        control.withLock { queue in
+            queue.bytes += bytes
+            queue.pings += pings
         }
-        guard let failure else { return true }
-        if failure.code != EBADF {
-            fail(GRPCCallError(code: .unavailable, message: "connection to \(target) failed: \(failure)"), retryUnsent: true)
+        flushControl()
+    }
+
+    /// Writes the queued control frames if the write lock is free. Every holder of the write lock calls this
+    /// after releasing it, so frames queued while it wrote are never left behind.
+    func flushControl() {
+        while control.withLock({ !$0.bytes.isEmpty }) {
+            let step = writer.withLockIfAvailable { (fd: inout Int32) -> ControlFlush in
+                let queued = control.withLock { queue in
+                    defer { queue = ControlQueue() }
+                    return queue
+                }
+                guard fd >= 0 else { return .closed }
+                if let failure = WireSocket.send(fd, queued.bytes, deadline: sendDeadline(now: MonotonicTime.now())) {
+                    return .failed(failure)
+                }
+                return .sent(pings: queued.pings)
+            }
+            switch step {
+            case nil, .closed?:
+                // Busy: the holder flushes as it leaves. Closed: nothing can be sent any more.
+                return
+            case .sent(let pings)?:
+                if pings > 0 { tracker.pingAnswered(pings) }
+            case .failed(let failure)?:
+                fail(GRPCCallError(code: .unavailable, message: "connection to \(target) failed: \(failure)"),
+                     retryUnsent: true)
+                return
+            }
         }
-        return false
+    }
+
+    /// Control frames waiting for the write lock.
+    struct ControlQueue {
+        var bytes: [UInt8] = []
+        var pings = 0
+    }
+
+    private enum ControlFlush {
+        case sent(pings: Int)
+        case closed
+        case failed(WireSocket.Failure)
     }
 
     /// Fails every call with `error` and marks the connection gone; the reader sees it and closes the socket.
