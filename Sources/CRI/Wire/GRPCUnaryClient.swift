@@ -71,6 +71,11 @@ public final class GRPCUnaryClient: Sendable {
             connectTimeout: options.connectTimeout)
     }
 
+    deinit {
+        // A client dropped without `close()` must not leave its reader thread polling an idle connection forever.
+        state.withLock { $0.connection }?.beginClose()
+    }
+
     /// Calls `path` (`/package.Service/Method`) with an encoded request message and returns the encoded
     /// response message.
     /// - Throws: `GRPCCallError` with the server's status, or `unavailable` (no connection, or it dropped),

@@ -277,8 +277,8 @@ final class HTTP2Connection: Sendable {
 
     // MARK: Closing
 
-    /// Lets the calls in flight finish, then closes the connection; returns once its thread has ended.
-    func close() async {
+    /// Stops new calls; the reader closes the connection once the calls in flight have finished.
+    func beginClose() {
         let wakeups = table.withLock { table in
             var wakeups = CallTable.Wakeups()
             table.drain(into: &wakeups)
@@ -286,6 +286,11 @@ final class HTTP2Connection: Sendable {
         }
         wakeups.resume()
         if eventFD >= 0 { WireSocket.signal(eventFD) }
+    }
+
+    /// Lets the calls in flight finish, then closes the connection; returns once its thread has ended.
+    func close() async {
+        beginClose()
         await withUnsafeContinuation { continuation in
             let finished = lifecycle.withLock { state in
                 if !state.finished { state.waiters.append(continuation) }
