@@ -29,6 +29,13 @@ struct WireProtocolTests {
         #expect(failure == nil, "peer script: \(failure ?? "")")
     }
 
+    /// The error of one call with an empty request (an issue is recorded if it succeeds).
+    func callError(_ client: GRPCUnaryClient, timeout: Duration = .seconds(5)) async -> GRPCCallError? {
+        await #expect(throws: GRPCCallError.self) {
+            _ = try await client.unary(path: Self.path, request: [], timeout: timeout)
+        }
+    }
+
     @Test("request headers are gRPC's; a response split over many padded DATA frames and a header block over CONTINUATION frames arrives whole")
     func splitResponse() async throws {
         let message = (0..<50_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
@@ -93,18 +100,12 @@ struct WireProtocolTests {
                                        endStream: true, endHeaders: true)])
             _ = connection.waitForClose()
         }) { client in
-            let notFound = await #expect(throws: GRPCCallError.self) {
-                _ = try await client.unary(path: Self.path, request: [], timeout: .seconds(5))
-            }
+            let notFound = await callError(client)
             #expect(notFound?.code == .notFound)
             #expect(notFound?.message == "no such thing ✓ 100%")
-            let unavailable = await #expect(throws: GRPCCallError.self) {
-                _ = try await client.unary(path: Self.path, request: [], timeout: .seconds(5))
-            }
+            let unavailable = await callError(client)
             #expect(unavailable?.code == .unavailable)
-            let unimplemented = await #expect(throws: GRPCCallError.self) {
-                _ = try await client.unary(path: Self.path, request: [], timeout: .seconds(5))
-            }
+            let unimplemented = await callError(client)
             #expect(unimplemented?.code == .unimplemented)
             #expect(client.connectionsOpened == 1)
         }
@@ -122,13 +123,9 @@ struct WireProtocolTests {
             connection.write(PeerConnection.okResponse(stream: third.stream, message: [42]))
             _ = connection.waitForClose()
         }) { client in
-            let cancelled = await #expect(throws: GRPCCallError.self) {
-                _ = try await client.unary(path: Self.path, request: [], timeout: .seconds(5))
-            }
+            let cancelled = await callError(client)
             #expect(cancelled?.code == .cancelled)
-            let internalError = await #expect(throws: GRPCCallError.self) {
-                _ = try await client.unary(path: Self.path, request: [], timeout: .seconds(5))
-            }
+            let internalError = await callError(client)
             #expect(internalError?.code == .internal)
             let reply = try await client.unary(path: Self.path, request: [], timeout: .seconds(5))
             #expect(reply == [42])
@@ -290,9 +287,7 @@ struct WireProtocolTests {
             guard code == .protocolError else { throw PeerError("GOAWAY \(code)") }
         }) { client in
             for _ in 0..<2 {
-                let error = await #expect(throws: GRPCCallError.self) {
-                    _ = try await client.unary(path: Self.path, request: [], timeout: .seconds(5))
-                }
+                let error = await callError(client)
                 #expect(error?.code == .unavailable)
                 #expect(error?.message.contains("protocol error") == true, "\(String(describing: error))")
             }
@@ -321,13 +316,9 @@ struct WireProtocolTests {
             }
             _ = connection.waitForClose()
         }) { client in
-            let compressed = await #expect(throws: GRPCCallError.self) {
-                _ = try await client.unary(path: Self.path, request: [], timeout: .seconds(5))
-            }
+            let compressed = await callError(client)
             #expect(compressed?.code == .internal)
-            let oversized = await #expect(throws: GRPCCallError.self) {
-                _ = try await client.unary(path: Self.path, request: [], timeout: .seconds(5))
-            }
+            let oversized = await callError(client)
             #expect(oversized?.code == .resourceExhausted)
         }
     }
@@ -355,9 +346,7 @@ struct WireProtocolTests {
             _ = connection.waitForClose()
         }) { client in
             var start = ContinuousClock.now
-            let late = await #expect(throws: GRPCCallError.self) {
-                _ = try await client.unary(path: Self.path, request: [], timeout: .milliseconds(300))
-            }
+            let late = await callError(client, timeout: .milliseconds(300))
             #expect(late?.code == .deadlineExceeded)
             #expect(ContinuousClock.now - start < .milliseconds(900))
 
@@ -382,9 +371,7 @@ struct WireProtocolTests {
             _ = try connection.readRequest()
             connection.close()
         }) { client in
-            let error = await #expect(throws: GRPCCallError.self) {
-                _ = try await client.unary(path: Self.path, request: [], timeout: .seconds(5))
-            }
+            let error = await callError(client)
             #expect(error?.code == .unavailable)
         }
     }
