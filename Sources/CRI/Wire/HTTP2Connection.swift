@@ -9,12 +9,15 @@ import SystemSupport
 /// caller's continuation itself. Callers encode their HEADERS and DATA and write them to the socket themselves
 /// under `writer` (the lock that also orders stream ids), so a call costs no hop to another thread on the way
 /// out and one resume on the way back. What is shared lives in `table` (see `CallTable`); lock order is
-/// `writer`, then `table`, never the reverse.
+/// `writer`, then `table` or `control`, never the reverse.
 final class HTTP2Connection: Sendable {
     /// Settings this client announces and the windows it keeps open.
     struct Configuration: Sendable {
+        /// `:authority` of every request.
         var authority: String
+        /// `user-agent` of every request.
         var userAgent: String
+        /// Largest response message accepted (`resourceExhausted` above it).
         var maxResponseMessageBytes: Int
         /// How long a send may wait for the peer to read before the connection is given up.
         var sendTimeout: Duration
