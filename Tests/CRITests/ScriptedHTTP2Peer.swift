@@ -9,26 +9,58 @@ import Synchronization
 /// Why: containerd never sends RST_STREAM, GOAWAY, trailers-only errors, tiny windows, CONTINUATION or malformed
 /// frames on its own; the wire client must still handle them.
 final class ScriptedHTTP2Peer: Sendable {
-    let directory: String
-    let path: String
+    private let directory: String?
+    /// Where the client connects.
+    let target: GRPCTarget
     private let listener: Int32
 
+    /// A peer on a unix socket in a temporary directory.
     init() throws {
-        directory = NSTemporaryDirectory() + "h2peer-" + UUID().uuidString.prefix(8)
+        let directory = NSTemporaryDirectory() + "h2peer-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        path = directory + "/peer.sock"
+        let path = directory + "/peer.sock"
         listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0, listen(listener, 8) == 0 else { throw PeerError("bind/listen: \(errno)") }
+        try Self.bindAndListen(listener, address)
+        self.directory = directory
+        target = .unixSocket(path: path)
     }
 
-    /// The client's target.
-    var target: GRPCTarget { .unixSocket(path: path) }
+    /// A peer on a free TCP port of the loopback address `host` (`127.0.0.1` or `::1`).
+    init(loopback host: String) throws {
+        directory = nil
+        if host.contains(":") {
+            listener = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            inet_pton(AF_INET6, host, &address.sin6_addr)
+            try Self.bindAndListen(listener, address)
+        } else {
+            listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            inet_pton(AF_INET, host, &address.sin_addr)
+            try Self.bindAndListen(listener, address)
+        }
+        // The port the kernel chose: sin_port and sin6_port sit at the same offset.
+        let fd = listener
+        var bound = sockaddr_in6()
+        var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        _ = withUnsafeMutablePointer(to: &bound) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        target = .tcp(host: host, port: Int(UInt16(bigEndian: bound.sin6_port)))
+    }
+
+    private static func bindAndListen<Address>(_ fd: Int32, _ address: Address) throws {
+        var address = address
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<Address>.size)) }
+        }
+        guard bound == 0, listen(fd, 8) == 0 else { throw PeerError("bind/listen: \(errno)") }
+    }
 
     /// A client for this peer.
     func client(_ options: GRPCUnaryClient.Options = .init()) -> GRPCUnaryClient {
@@ -59,10 +91,10 @@ final class ScriptedHTTP2Peer: Sendable {
         return run
     }
 
-    /// Removes the socket and its directory.
+    /// Closes the listener and removes the socket's directory.
     func shutdown() {
         close(listener)
-        try? FileManager.default.removeItem(atPath: directory)
+        if let directory { try? FileManager.default.removeItem(atPath: directory) }
     }
 }
 

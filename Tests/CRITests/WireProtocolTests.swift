@@ -9,12 +9,13 @@ struct WireProtocolTests {
     static let path = "/test.Service/Method"
 
     /// Runs `body` with a peer serving `connections` connections with `script`, then checks the script passed.
+    /// `tcpHost`: listen on that loopback address instead of a unix socket.
     func withPeer(
-        connections: Int = 1, options: GRPCUnaryClient.Options = .init(),
+        connections: Int = 1, options: GRPCUnaryClient.Options = .init(), tcpHost: String? = nil,
         script: @escaping @Sendable (Int, PeerConnection) throws -> Void,
         _ body: (GRPCUnaryClient) async throws -> Void
     ) async throws {
-        let peer = try ScriptedHTTP2Peer()
+        let peer = try tcpHost.map { try ScriptedHTTP2Peer(loopback: $0) } ?? ScriptedHTTP2Peer()
         defer { peer.shutdown() }
         let run = peer.serve(connections: connections, script)
         let client = peer.client(options)
@@ -362,6 +363,43 @@ struct WireProtocolTests {
             while client.pingsAnswered == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
             #expect(client.pingsAnswered == 1)
         }
+    }
+
+    @Test("TCP over IPv4 and IPv6: the call works and :authority names host and port", arguments: ["127.0.0.1", "::1"])
+    func tcp(host: String) async throws {
+        try await withPeer(tcpHost: host, script: { _, connection in
+            try connection.handshake()
+            let request = try connection.readRequest()
+            guard let authority = request.header(":authority"), authority.hasPrefix(host.contains(":") ? "[::1]:" : "127.0.0.1:")
+            else { throw PeerError(":authority \(String(describing: request.header(":authority")))") }
+            connection.write(PeerConnection.okResponse(stream: request.stream, message: request.message))
+            _ = connection.waitForClose()
+        }) { client in
+            let reply = try await client.unary(path: Self.path, request: [4, 2], timeout: .seconds(5))
+            #expect(reply == [4, 2])
+        }
+    }
+
+    @Test("a TCP port nobody listens on fails at once with unavailable")
+    func tcpRefused() async throws {
+        // A port that was free a moment ago: bind one, read its number, close it.
+        let port: Int
+        do {
+            let probe = try ScriptedHTTP2Peer(loopback: "127.0.0.1")
+            guard case .tcp(_, let free) = probe.target else { return }
+            port = free
+            probe.shutdown()
+        }
+        let client = GRPCUnaryClient(target: .tcp(host: "127.0.0.1", port: port))
+        let start = ContinuousClock.now
+        let error = await #expect(throws: GRPCCallError.self) {
+            _ = try await client.unary(path: Self.path, request: [], timeout: .seconds(5))
+        }
+        await client.close()
+        #expect(error?.code == .unavailable)
+        #expect(error?.message.contains("not reachable") == true, "\(String(describing: error))")
+        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(client.connectionsOpened == 0)
     }
 
     @Test("a connection that drops fails its in-flight call with unavailable")

@@ -33,9 +33,20 @@ extension HTTP2Connection {
     func runReader() {
         var counted = false
         let error = connectAndRead(counted: &counted)
-        // Stop writers first (the descriptor goes to -1 under their lock), then fail what is left.
+        // Stop writers first (the descriptor goes to -1 under their lock), then fail what is left. Control frames
+        // still queued (a GOAWAY that met a busy write lock) go out first: waiting for the lock here is fine.
         writer.withLock { fd in
+            let queued = control.withLock { queue in
+                defer { queue = ControlQueue() }
+                return queue
+            }
             if fd >= 0 {
+                if !queued.bytes.isEmpty,
+                   WireSocket.send(fd, queued.bytes, deadline: MonotonicTime.deadline(after: .seconds(1))) == nil,
+                   queued.pings > 0
+                {
+                    tracker.pingAnswered(queued.pings)
+                }
                 Glibc.close(fd)
                 fd = -1
             }
