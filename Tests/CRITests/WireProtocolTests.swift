@@ -402,6 +402,32 @@ struct WireProtocolTests {
         #expect(client.connectionsOpened == 0)
     }
 
+    @Test("close() lets the call in flight finish, then closes the connection; later calls fail unavailable")
+    func closeDrains() async throws {
+        let peer = try ScriptedHTTP2Peer()
+        defer { peer.shutdown() }
+        let run = peer.serve { _, connection in
+            try connection.handshake()
+            let request = try connection.readRequest()
+            Thread.sleep(forTimeInterval: 0.3)
+            connection.write(PeerConnection.okResponse(stream: request.stream, message: [5]))
+            guard connection.waitForClose() else { throw PeerError("the connection stayed open after close()") }
+        }
+        let client = peer.client()
+        let call = Task { try await client.unary(path: Self.path, request: [], timeout: .seconds(5)) }
+        try await Task.sleep(for: .milliseconds(100))
+        let closing = ContinuousClock.now
+        await client.close()
+        // The peer answers about 300 ms after the request: close() waited for that, then closed.
+        #expect(ContinuousClock.now - closing >= .milliseconds(150))
+        #expect(try await call.value == [5])
+        #expect(client.openConnections == 0)
+        let after = await callError(client)
+        #expect(after?.code == .unavailable)
+        let failure = await run.wait()
+        #expect(failure == nil, "peer script: \(failure ?? "")")
+    }
+
     @Test("a connection that drops fails its in-flight call with unavailable")
     func connectionDrop() async throws {
         try await withPeer(script: { _, connection in
