@@ -11,7 +11,6 @@ enum HPACKLiteralEncoder {
         static let methodPOST = 3
         static let path = 4
         static let schemeHTTP = 6
-        static let status = 8
         static let contentType = 31
         static let userAgent = 58
     }
