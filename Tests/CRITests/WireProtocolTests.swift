@@ -235,6 +235,31 @@ struct WireProtocolTests {
         }
     }
 
+    @Test("a peer that opens its windows and then stops reading cannot hold a sending caller past its deadline")
+    func stuckPeer() async throws {
+        try await withPeer(script: { _, connection in
+            try connection.handshake()
+            let warmup = try connection.readRequest()
+            connection.write([
+                .settings(ack: false, parameters: [HTTP2Setting(identifier: HTTP2Setting.initialWindowSize, value: 1 << 30)]),
+                .windowUpdate(stream: 0, increment: 1 << 30),
+            ])
+            connection.write(PeerConnection.okResponse(stream: warmup.stream, message: []))
+            // Read nothing more until the client gives up on the connection.
+            Thread.sleep(forTimeInterval: 2)
+        }) { client in
+            let warmup = try await client.unary(path: Self.path, request: [], timeout: .seconds(5))
+            #expect(warmup == [])
+            let start = ContinuousClock.now
+            let error = await #expect(throws: GRPCCallError.self) {
+                _ = try await client.unary(path: Self.path, request: [UInt8](repeating: 7, count: 8 << 20),
+                                           timeout: .milliseconds(500))
+            }
+            #expect(error?.code == .deadlineExceeded || error?.code == .unavailable, "\(String(describing: error))")
+            #expect(ContinuousClock.now - start < .seconds(1))
+        }
+    }
+
     @Test("MAX_CONCURRENT_STREAMS 1: calls wait for a slot and never overlap")
     func oneStreamAtATime() async throws {
         try await withPeer(script: { _, connection in

@@ -67,6 +67,11 @@ struct CallTable {
     var closeDue: Bool { phase == .draining && calls.isEmpty }
     /// True while new calls may be started on this connection.
     var acceptsCalls: Bool { phase == .connecting || phase == .ready }
+    /// True until the connection has failed or closed: frames may still be written.
+    var acceptsFrames: Bool {
+        if case .closed = phase { return false }
+        return true
+    }
 
     // MARK: Callers
 

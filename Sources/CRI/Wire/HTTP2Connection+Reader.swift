@@ -34,15 +34,16 @@ extension HTTP2Connection {
         var counted = false
         let error = connectAndRead(counted: &counted)
         // Stop writers first (the descriptor goes to -1 under their lock), then fail what is left. Control frames
-        // still queued (a GOAWAY that met a busy write lock) go out first: waiting for the lock here is fine.
+        // still queued (a GOAWAY that met a busy write lock) go out first, unless the connection failed.
         writer.withLock { fd in
             let queued = control.withLock { queue in
                 defer { queue = ControlQueue() }
                 return queue
             }
             if fd >= 0 {
-                if !queued.bytes.isEmpty,
-                   WireSocket.send(fd, queued.bytes, deadline: MonotonicTime.deadline(after: .seconds(1))) == nil,
+                if !queued.bytes.isEmpty, table.withLock({ $0.acceptsFrames }),
+                   WireSocket.send(fd, queued.bytes, deadline: MonotonicTime.deadline(after: Self.controlSendTimeout))
+                    == nil,
                    queued.pings > 0
                 {
                     tracker.pingAnswered(queued.pings)

@@ -143,7 +143,7 @@ final class HTTP2Connection: Sendable {
 
     /// Writes what call `id` may send now, under the write lock.
     private func write(_ id: UInt64, path: String, body: [UInt8], sent: inout Int, deadline: UInt64) -> WriteStep {
-        var failure: WireSocket.Failure?
+        var failed: CallTable.Wakeups?
         let step = writer.withLock { (fd: inout Int32) -> WriteStep in
             let (next, wakeups) = table.withLock { table in
                 var wakeups = CallTable.Wakeups()
@@ -168,19 +168,20 @@ final class HTTP2Connection: Sendable {
                     encoder.appendData(body, range, stream: stream, endStream: last, maxFrameSize: maxFrameSize)
                 }
                 if let error = WireSocket.send(fd, encoder.bytes, deadline: min(deadline, sendDeadline(now: now))) {
-                    failure = error
+                    // A partial frame may be on the wire: the connection is closed before the lock is released,
+                    // so nobody (not the reader's ACKs either) writes after it.
+                    failed = closeTable(GRPCCallError(code: .unavailable, message: "connection to \(target) failed: \(error)"))
                     return .again
                 }
                 sent = range.upperBound
                 return last ? .done : .again
             }
         }
-        if let failure {
-            // A partial frame may be on the wire: nothing more can be sent on this connection.
-            fail(GRPCCallError(code: .unavailable, message: "connection to \(target) failed: \(failure)"),
-                 retryUnsent: true)
+        if let failed {
+            failed.resume()
+            WireSocket.signal(eventFD)
         }
-        flushControl()
+        flushControl(until: deadline)
         return step
     }
 
@@ -221,17 +222,21 @@ final class HTTP2Connection: Sendable {
     }
 
     /// Writes the queued control frames if the write lock is free. Every holder of the write lock calls this
-    /// after releasing it, so frames queued while it wrote are never left behind.
-    func flushControl() {
+    /// after releasing it, so frames queued while it wrote are never left behind. A caller passes its own
+    /// deadline: a peer that stopped reading must not hold it longer than its call.
+    func flushControl(until callDeadline: UInt64 = .max) {
         while control.withLock({ !$0.bytes.isEmpty }) {
             let step = writer.withLockIfAvailable { (fd: inout Int32) -> ControlFlush in
                 let queued = control.withLock { queue in
                     defer { queue = ControlQueue() }
                     return queue
                 }
-                guard fd >= 0 else { return .closed }
-                if let failure = WireSocket.send(fd, queued.bytes, deadline: sendDeadline(now: MonotonicTime.now())) {
-                    return .failed(failure)
+                // A connection that failed (a send timed out mid-frame, say) takes no more bytes.
+                guard fd >= 0, table.withLock({ $0.acceptsFrames }) else { return .closed }
+                let deadline = min(callDeadline, MonotonicTime.deadline(after: Self.controlSendTimeout))
+                if let failure = WireSocket.send(fd, queued.bytes, deadline: deadline) {
+                    return .failed(closeTable(GRPCCallError(
+                        code: .unavailable, message: "connection to \(target) failed: \(failure)")))
                 }
                 return .sent(pings: queued.pings)
             }
@@ -241,9 +246,9 @@ final class HTTP2Connection: Sendable {
                 return
             case .sent(let pings)?:
                 if pings > 0 { tracker.pingAnswered(pings) }
-            case .failed(let failure)?:
-                fail(GRPCCallError(code: .unavailable, message: "connection to \(target) failed: \(failure)"),
-                     retryUnsent: true)
+            case .failed(let wakeups)?:
+                wakeups.resume()
+                WireSocket.signal(eventFD)
                 return
             }
         }
@@ -258,19 +263,28 @@ final class HTTP2Connection: Sendable {
     private enum ControlFlush {
         case sent(pings: Int)
         case closed
-        case failed(WireSocket.Failure)
+        /// The send failed; the table is closed and these callers are to be resumed.
+        case failed(CallTable.Wakeups)
     }
+
+    /// How long a write of control frames may wait for the peer to read. Short: the reader itself may be the
+    /// writer, and while it waits it reads nothing, so a peer that waits for us to read would wait for it too.
+    static let controlSendTimeout = Duration.seconds(1)
 
     /// Fails every call with `error` and marks the connection gone; the reader sees it and closes the socket.
     /// `retryUnsent`: calls that sent nothing may be tried again on a new connection.
     func fail(_ error: GRPCCallError, retryUnsent: Bool) {
-        let wakeups = table.withLock { table in
+        closeTable(error, retryUnsent: retryUnsent).resume()
+        if eventFD >= 0 { WireSocket.signal(eventFD) }
+    }
+
+    /// Closes the call table with `error`; returns the callers to resume (outside any lock).
+    private func closeTable(_ error: GRPCCallError, retryUnsent: Bool = true) -> CallTable.Wakeups {
+        table.withLock { table in
             var wakeups = CallTable.Wakeups()
             table.close(with: error, retryUnsent: retryUnsent, into: &wakeups)
             return wakeups
         }
-        wakeups.resume()
-        if eventFD >= 0 { WireSocket.signal(eventFD) }
     }
 
     private func sendDeadline(now: UInt64) -> UInt64 {
