@@ -10,7 +10,7 @@ final class ConnectionTracker: Sendable {
     private let opened = Atomic<Int>(0)
     private let pings = Atomic<Int>(0)
 
-    /// Records that a connection was established (its connect succeeded).
+    /// Records that a connection was established (the server's first SETTINGS arrived).
     func connectionOpened() {
         open.add(1, ordering: .relaxed)
         opened.add(1, ordering: .relaxed)

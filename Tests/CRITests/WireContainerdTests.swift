@@ -162,18 +162,24 @@ struct WireContainerdTests {
             #expect(downError?.code == .unavailable)
             #expect(ContinuousClock.now - downStart < .seconds(1))
 
+            let openedWhileDown = client.connectionsOpened
             try await containerd.waitUntilReady(timeout: .seconds(60))
             let back = ContinuousClock.now
             var recovered = false
+            var failures: [String] = []
             while ContinuousClock.now - back < .seconds(1) {
-                if (try? await client.version()) != nil {
+                do {
+                    _ = try await client.version()
                     recovered = true
                     break
+                } catch {
+                    failures.append("\(error)")
                 }
                 try await Task.sleep(for: .milliseconds(20))
             }
-            #expect(recovered, "no call worked within 1 s of containerd being ready again")
-            #expect(client.connectionsOpened == 2)
+            #expect(recovered, "no call worked within 1 s of containerd being ready again: \(failures)")
+            #expect(openedWhileDown == 1, "connections opened while containerd was down")
+            #expect(client.connectionsOpened == 2, "failures after the restart: \(failures)")
         } catch {
             await fixture.cleanUp(client)
             await client.close()

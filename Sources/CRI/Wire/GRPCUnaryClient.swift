@@ -138,7 +138,8 @@ public final class GRPCUnaryClient: Sendable {
         await connection?.close()
     }
 
-    /// Connections opened so far (a reconnect adds one; failed connects do not count).
+    /// Connections opened so far: connected and answered with the server's SETTINGS (a reconnect adds one;
+    /// failed connects do not count).
     public var connectionsOpened: Int { tracker.connectionsOpened }
     /// HTTP/2 PINGs from the server answered so far.
     public var pingsAnswered: Int { tracker.pingsAnswered }

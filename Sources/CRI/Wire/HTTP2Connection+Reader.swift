@@ -31,8 +31,7 @@ extension HTTP2Connection {
 
     /// The reader thread's body.
     func runReader() {
-        var counted = false
-        let error = connectAndRead(counted: &counted)
+        let error = connectAndRead()
         // Stop writers first (the descriptor goes to -1 under their lock), then fail what is left. Control frames
         // still queued (a GOAWAY that met a busy write lock) go out first, unless the connection failed.
         writer.withLock { fd in
@@ -52,7 +51,7 @@ extension HTTP2Connection {
                 fd = -1
             }
         }
-        if counted { tracker.connectionClosed() }
+        if established.load(ordering: .relaxed) { tracker.connectionClosed() }
         fail(error.call, retryUnsent: error.retryUnsent)
         let waiters = lifecycle.withLock { state in
             state.finished = true
@@ -68,7 +67,7 @@ extension HTTP2Connection {
         var retryUnsent: Bool
     }
 
-    private func connectAndRead(counted: inout Bool) -> ReaderEnd {
+    private func connectAndRead() -> ReaderEnd {
         let fd: Int32
         do {
             let (socket, inProgress) = try WireSocket.startConnect(to: target)
@@ -81,8 +80,6 @@ extension HTTP2Connection {
             return ReaderEnd(call: GRPCCallError(code: .unavailable, message: "\(target) is not reachable: \(error)"),
                              retryUnsent: false)
         }
-        tracker.connectionOpened()
-        counted = true
 
         var inbound = Inbound(receiveWindow: configuration.connectionReceiveWindow)
         var preface = HTTP2FrameEncoder()
@@ -236,6 +233,12 @@ extension HTTP2Connection {
             update(&outbox) { $0.reset(stream: stream, error: error, into: &$1) }
         case .settings(let ack, let parameters):
             guard !ack else { return }
+            // The peer's first SETTINGS is where it speaks HTTP/2: only then does the connection count as open
+            // (a connect that a dying runtime's backlog accepted and then dropped does not).
+            if !established.load(ordering: .relaxed) {
+                established.store(true, ordering: .relaxed)
+                tracker.connectionOpened()
+            }
             try updateThrowing(&outbox) { table, wakeups throws(HTTP2ConnectionError) in
                 try table.applySettings(parameters, into: &wakeups)
             }

@@ -43,6 +43,9 @@ final class HTTP2Connection: Sendable {
     let lifecycle = Mutex<Lifecycle>(Lifecycle())
     /// Control frames queued by the reader (or a cancelling task) while a caller held the write lock.
     let control = Mutex<ControlQueue>(ControlQueue())
+    /// Set by the reader when the peer's first SETTINGS arrives: the connection is counted in `tracker` from then
+    /// until the reader ends.
+    let established = Atomic<Bool>(false)
 
     /// Whether the reader has finished, and who waits for it.
     struct Lifecycle {
