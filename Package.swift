@@ -16,9 +16,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.36.0"),
         // No traits: the default `BinaryDelimitedStreams` makes SwiftProtobuf import (and link) Foundation proper.
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.28.0", traits: []),
-        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.0.0"),
-        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.0.0"),
-        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.0.0"),
     ],
     targets: [
         // prctl for thread names (variadic, so not callable from Swift), as a C module.
@@ -59,17 +56,15 @@ let package = Package(
             name: "KubeTypes",
             dependencies: ["CYAML"]
         ),
-        // Generated CRI runtime.v1 code and the gRPC client over containerd's unix socket.
+        // Generated CRI runtime.v1 messages and our own unary gRPC client over HTTP/2 (Wire/), used for
+        // containerd's unix socket and the prober's grpc health checks. NIOHPACK decodes response headers.
         .target(
             name: "CRI",
             dependencies: [
                 "SystemSupport",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
-                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Generated/README.md"]
@@ -109,11 +104,9 @@ let package = Package(
             dependencies: [
                 "KubeTypes",
                 "CRI",
-                // The HTTP client of httpGet/tcpSocket probes and httpGet hooks.
+                // The HTTP client of httpGet/tcpSocket probes and httpGet hooks; grpc health checks use CRI's
+                // GRPCUnaryClient.
                 "EventHTTP",
-                // grpc health probes.
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 "ContainerLogs",
                 "CMalloc",
                 "SystemSupport",
@@ -216,16 +209,11 @@ let package = Package(
         .testTarget(name: "ContainerLogsTests", dependencies: ["ContainerLogs"]),
         .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport"]),
         .testTarget(name: "KubeTypesTests", dependencies: ["KubeTypes"], resources: [.copy("Corpus")]),
-        .testTarget(name: "CRITests", dependencies: ["CRI", "ManagedRuntime", "TestSupport"]),
+        .testTarget(name: "CRITests", dependencies: ["CRI", "ManagedRuntime", "SystemSupport", "TestSupport"]),
         .testTarget(name: "ManagedRuntimeTests", dependencies: ["ManagedRuntime", "CRI", "TestSupport"]),
         .testTarget(
             name: "NodeAgentTests",
-            dependencies: [
-                "NodeAgent", "KubeTypes", "CRI", "TestSupport", "EventHTTP",
-                // A gRPC health server inside the prober tests.
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
-            ]
+            dependencies: ["NodeAgent", "KubeTypes", "CRI", "TestSupport", "EventHTTP"]
         ),
         .testTarget(name: "StreamBridgeTests", dependencies: ["StreamBridge", "EventHTTP", "CRI", "ManagedRuntime", "TestSupport"]),
         .testTarget(

@@ -16,6 +16,10 @@ python3 -c "import openapi_spec_validator" 2>/dev/null \
 python3 -c "import websocket" 2>/dev/null \
   || python3 -m pip install --quiet --disable-pip-version-check websocket-client 2>/dev/null \
   || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages websocket-client
+# The gRPC health server the prober tests run as a real peer (ProbeGRPCTests).
+python3 -c "import grpc, grpc_health.v1" 2>/dev/null \
+  || python3 -m pip install --quiet --disable-pip-version-check grpcio grpcio-health-checking 2>/dev/null \
+  || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages grpcio grpcio-health-checking
 
 cleanup() {
   local rc=$?

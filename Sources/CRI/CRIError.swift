@@ -1,5 +1,3 @@
-import GRPCCore
-
 /// An error from a CRI call. It keeps the gRPC status code and message the runtime sent, and names the method.
 public struct CRIError: Error, Sendable, CustomStringConvertible {
     /// The gRPC status codes, as a Swift enum so callers can `switch` over them.
@@ -64,9 +62,10 @@ public struct CRIError: Error, Sendable, CustomStringConvertible {
 }
 
 extension CRIError.Code {
-    /// Maps a gRPC status code.
-    init(_ code: RPCError.Code) {
+    /// Maps a gRPC status code (`ok` never reaches here: a call that succeeded has no error).
+    init(_ code: GRPCStatusCode) {
         switch code {
+        case .ok, .unknown: self = .unknown
         case .cancelled: self = .cancelled
         case .invalidArgument: self = .invalidArgument
         case .deadlineExceeded: self = .deadlineExceeded
@@ -78,35 +77,17 @@ extension CRIError.Code {
         case .aborted: self = .aborted
         case .outOfRange: self = .outOfRange
         case .unimplemented: self = .unimplemented
-        case .internalError: self = .internal
+        case .internal: self = .internal
         case .unavailable: self = .unavailable
         case .dataLoss: self = .dataLoss
         case .unauthenticated: self = .unauthenticated
-        default: self = .unknown
         }
     }
 }
 
 extension CRIError {
-    /// Converts any error thrown by a gRPC call into a `CRIError` for `method`.
-    ///
-    /// `RPCError` keeps its code and message. A `RuntimeError` (the client was shut down, or the transport failed)
-    /// becomes `.unavailable`, because to the caller the runtime cannot be reached. Task cancellation becomes
-    /// `.cancelled`.
-    static func from(_ error: any Error, method: String) -> CRIError {
-        switch error {
-        case let e as CRIError:
-            return e
-        case let e as RPCError:
-            var message = e.message
-            if let cause = e.cause { message += " (\(cause))" }
-            return CRIError(code: Code(e.code), message: message, method: method)
-        case let e as RuntimeError:
-            return CRIError(code: .unavailable, message: "gRPC client: \(e.message)", method: method)
-        case is CancellationError:
-            return CRIError(code: .cancelled, message: "the calling task was cancelled", method: method)
-        default:
-            return CRIError(code: .unknown, message: String(describing: error), method: method)
-        }
+    /// The failure of a gRPC call of `method`, with the status code and message the runtime (or the client) gave.
+    init(_ error: GRPCCallError, method: String) {
+        self.init(code: Code(error.code), message: error.message, method: method)
     }
 }

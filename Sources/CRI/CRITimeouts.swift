@@ -1,8 +1,8 @@
 /// Deadlines for CRI calls, grouped by what the call does.
 ///
 /// Why groups: every call needs a deadline (a hung runtime must not hang the agent), but a deadline much longer
-/// than the call costs memory until it expires (measured: about 1.3 KB per call held until the deadline passes),
-/// and a pull or a graceful stop legitimately takes far longer than a list.
+/// than the call lets a hung call hold its caller that much longer, and a pull or a graceful stop legitimately
+/// takes far longer than a list. Each deadline also goes to the runtime as `grpc-timeout`.
 public struct CRITimeouts: Sendable, Hashable {
     /// Cheap reads: `Version`, `Status`, lists, statuses, stats, `ImageStatus`, `ImageFsInfo`.
     public var read: Duration

@@ -1,25 +1,26 @@
 import Synchronization
 
-/// Counts the open HTTP/2 connections to the runtime and the PINGs answered on them.
+/// Counts the HTTP/2 connections a `GRPCUnaryClient` opened and the PINGs it answered on them.
 ///
 /// Why: when a call fails with a deadline or `unavailable`, telling the caller whether any connection to the
-/// runtime exists turns "deadline exceeded" into the actionable "containerd is not reachable".
+/// runtime exists turns "deadline exceeded" into the actionable "containerd is not reachable"; and the counts
+/// let tests prove that one connection carried a long run of calls.
 final class ConnectionTracker: Sendable {
     private let open = Atomic<Int>(0)
     private let opened = Atomic<Int>(0)
     private let pings = Atomic<Int>(0)
 
-    /// Records that a connection became active.
+    /// Records that a connection was established (the server's first SETTINGS arrived).
     func connectionOpened() {
         open.add(1, ordering: .relaxed)
         opened.add(1, ordering: .relaxed)
     }
 
-    /// Records that a connection closed.
+    /// Records that an established connection closed.
     func connectionClosed() { open.subtract(1, ordering: .relaxed) }
 
-    /// Records a PING answered by `HTTP2PingResponder`.
-    func pingAnswered() { pings.add(1, ordering: .relaxed) }
+    /// Records `count` PINGs from the server answered with PING ACKs.
+    func pingAnswered(_ count: Int = 1) { pings.add(count, ordering: .relaxed) }
 
     /// Connections open right now.
     var openConnections: Int { open.load(ordering: .relaxed) }

@@ -1,5 +1,3 @@
-import GRPCCore
-
 extension GRPCContainerRuntime {
     /// See `ContainerRuntime.createContainer(sandboxID:config:sandboxConfig:)`.
     public func createContainer(
@@ -15,9 +13,9 @@ extension GRPCContainerRuntime {
         return try await recovery.run(
             logger: logger,
             create: {
-                try await self.call(method, .write(self.timeouts.write)) {
-                    try await self.runtimeService.createContainer(frozen, options: $0).containerID
-                }
+                try await self.call(
+                    method, .write(self.timeouts.write), frozen,
+                    as: Runtime_V1_CreateContainerResponse.self).containerID
             },
             lookup: {
                 var filter = Runtime_V1_ContainerFilter()
@@ -32,9 +30,9 @@ extension GRPCContainerRuntime {
     public func startContainer(id: String) async throws {
         var request = Runtime_V1_StartContainerRequest()
         request.containerID = id
-        _ = try await call("RuntimeService/StartContainer", .write(timeouts.write)) {
-            try await runtimeService.startContainer(request, options: $0)
-        }
+        _ = try await call(
+            "RuntimeService/StartContainer", .write(timeouts.write), request,
+            as: Runtime_V1_StartContainerResponse.self)
     }
 
     /// See `ContainerRuntime.stopContainer(id:timeout:)`.
@@ -44,27 +42,25 @@ extension GRPCContainerRuntime {
         request.timeout = max(0, timeout)
         // The runtime waits up to `timeout` seconds before SIGKILL; the deadline must outlast that.
         let deadline = Duration.seconds(max(0, timeout)) + timeouts.margin
-        _ = try await call("RuntimeService/StopContainer", .write(deadline)) {
-            try await runtimeService.stopContainer(request, options: $0)
-        }
+        _ = try await call(
+            "RuntimeService/StopContainer", .write(deadline), request, as: Runtime_V1_StopContainerResponse.self)
     }
 
     /// See `ContainerRuntime.removeContainer(id:)`.
     public func removeContainer(id: String) async throws {
         var request = Runtime_V1_RemoveContainerRequest()
         request.containerID = id
-        _ = try await call("RuntimeService/RemoveContainer", .write(timeouts.write)) {
-            try await runtimeService.removeContainer(request, options: $0)
-        }
+        _ = try await call(
+            "RuntimeService/RemoveContainer", .write(timeouts.write), request,
+            as: Runtime_V1_RemoveContainerResponse.self)
     }
 
     /// See `ContainerRuntime.listContainers(filter:)`.
     public func listContainers(filter: Runtime_V1_ContainerFilter?) async throws -> [Runtime_V1_Container] {
         var request = Runtime_V1_ListContainersRequest()
         if let filter { request.filter = filter }
-        return try await call("RuntimeService/ListContainers", .read) {
-            try await runtimeService.listContainers(request, options: $0).containers
-        }
+        return try await call(
+            "RuntimeService/ListContainers", .read, request, as: Runtime_V1_ListContainersResponse.self).containers
     }
 
     /// See `ContainerRuntime.containerStatus(id:verbose:)`.
@@ -72,9 +68,8 @@ extension GRPCContainerRuntime {
         var request = Runtime_V1_ContainerStatusRequest()
         request.containerID = id
         request.verbose = verbose
-        return try await call("RuntimeService/ContainerStatus", .read) {
-            try await runtimeService.containerStatus(request, options: $0)
-        }
+        return try await call(
+            "RuntimeService/ContainerStatus", .read, request, as: Runtime_V1_ContainerStatusResponse.self)
     }
 
     /// See `ContainerRuntime.updateContainerResources(id:linux:)`.
@@ -82,18 +77,18 @@ extension GRPCContainerRuntime {
         var request = Runtime_V1_UpdateContainerResourcesRequest()
         request.containerID = id
         request.linux = linux
-        _ = try await call("RuntimeService/UpdateContainerResources", .write(timeouts.write)) {
-            try await runtimeService.updateContainerResources(request, options: $0)
-        }
+        _ = try await call(
+            "RuntimeService/UpdateContainerResources", .write(timeouts.write), request,
+            as: Runtime_V1_UpdateContainerResourcesResponse.self)
     }
 
     /// See `ContainerRuntime.reopenContainerLog(id:)`.
     public func reopenContainerLog(id: String) async throws {
         var request = Runtime_V1_ReopenContainerLogRequest()
         request.containerID = id
-        _ = try await call("RuntimeService/ReopenContainerLog", .write(timeouts.write)) {
-            try await runtimeService.reopenContainerLog(request, options: $0)
-        }
+        _ = try await call(
+            "RuntimeService/ReopenContainerLog", .write(timeouts.write), request,
+            as: Runtime_V1_ReopenContainerLogResponse.self)
     }
 
     /// See `ContainerRuntime.execSync(id:command:timeout:)`.
@@ -111,30 +106,24 @@ extension GRPCContainerRuntime {
         } else {
             deadline = timeouts.execSyncWithoutTimeout
         }
-        let response = try await call("RuntimeService/ExecSync", .write(deadline)) {
-            try await runtimeService.execSync(request, options: $0)
-        }
+        let response = try await call(
+            "RuntimeService/ExecSync", .write(deadline), request, as: Runtime_V1_ExecSyncResponse.self)
         return ExecSyncResult(exitCode: response.exitCode, stdout: response.stdout, stderr: response.stderr)
     }
 
     /// See `ContainerRuntime.exec(_:)`.
     public func exec(_ request: Runtime_V1_ExecRequest) async throws -> String {
-        try await call("RuntimeService/Exec", .write(timeouts.write)) {
-            try await runtimeService.exec(request, options: $0).url
-        }
+        try await call("RuntimeService/Exec", .write(timeouts.write), request, as: Runtime_V1_ExecResponse.self).url
     }
 
     /// See `ContainerRuntime.attach(_:)`.
     public func attach(_ request: Runtime_V1_AttachRequest) async throws -> String {
-        try await call("RuntimeService/Attach", .write(timeouts.write)) {
-            try await runtimeService.attach(request, options: $0).url
-        }
+        try await call("RuntimeService/Attach", .write(timeouts.write), request, as: Runtime_V1_AttachResponse.self).url
     }
 
     /// See `ContainerRuntime.portForward(_:)`.
     public func portForward(_ request: Runtime_V1_PortForwardRequest) async throws -> String {
-        try await call("RuntimeService/PortForward", .write(timeouts.write)) {
-            try await runtimeService.portForward(request, options: $0).url
-        }
+        try await call(
+            "RuntimeService/PortForward", .write(timeouts.write), request, as: Runtime_V1_PortForwardResponse.self).url
     }
 }

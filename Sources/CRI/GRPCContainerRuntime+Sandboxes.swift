@@ -1,11 +1,8 @@
-import GRPCCore
-
 extension GRPCContainerRuntime {
     /// See `ContainerRuntime.version()`.
     public func version() async throws -> RuntimeVersion {
-        let response = try await call("RuntimeService/Version", .read) {
-            try await runtimeService.version(Runtime_V1_VersionRequest(), options: $0)
-        }
+        let response = try await call(
+            "RuntimeService/Version", .read, Runtime_V1_VersionRequest(), as: Runtime_V1_VersionResponse.self)
         return RuntimeVersion(
             version: response.version, runtimeName: response.runtimeName,
             runtimeVersion: response.runtimeVersion, runtimeAPIVersion: response.runtimeApiVersion)
@@ -15,9 +12,7 @@ extension GRPCContainerRuntime {
     public func status(verbose: Bool) async throws -> RuntimeStatusReport {
         var request = Runtime_V1_StatusRequest()
         request.verbose = verbose
-        let response = try await call("RuntimeService/Status", .read) {
-            try await runtimeService.status(request, options: $0)
-        }
+        let response = try await call("RuntimeService/Status", .read, request, as: Runtime_V1_StatusResponse.self)
         let conditions = response.status.conditions.map {
             RuntimeConditionReport(type: $0.type, status: $0.status, reason: $0.reason, message: $0.message)
         }
@@ -35,9 +30,9 @@ extension GRPCContainerRuntime {
         return try await recovery.run(
             logger: logger,
             create: {
-                try await self.call(method, .write(self.timeouts.runPodSandbox)) {
-                    try await self.runtimeService.runPodSandbox(frozen, options: $0).podSandboxID
-                }
+                try await self.call(
+                    method, .write(self.timeouts.runPodSandbox), frozen,
+                    as: Runtime_V1_RunPodSandboxResponse.self).podSandboxID
             },
             lookup: {
                 try await self.listPodSandboxes(filter: nil).first {
@@ -53,18 +48,18 @@ extension GRPCContainerRuntime {
     public func stopPodSandbox(id: String) async throws {
         var request = Runtime_V1_StopPodSandboxRequest()
         request.podSandboxID = id
-        _ = try await call("RuntimeService/StopPodSandbox", .write(timeouts.write)) {
-            try await runtimeService.stopPodSandbox(request, options: $0)
-        }
+        _ = try await call(
+            "RuntimeService/StopPodSandbox", .write(timeouts.write), request,
+            as: Runtime_V1_StopPodSandboxResponse.self)
     }
 
     /// See `ContainerRuntime.removePodSandbox(id:)`.
     public func removePodSandbox(id: String) async throws {
         var request = Runtime_V1_RemovePodSandboxRequest()
         request.podSandboxID = id
-        _ = try await call("RuntimeService/RemovePodSandbox", .write(timeouts.write)) {
-            try await runtimeService.removePodSandbox(request, options: $0)
-        }
+        _ = try await call(
+            "RuntimeService/RemovePodSandbox", .write(timeouts.write), request,
+            as: Runtime_V1_RemovePodSandboxResponse.self)
     }
 
     /// See `ContainerRuntime.podSandboxStatus(id:verbose:)`.
@@ -72,17 +67,15 @@ extension GRPCContainerRuntime {
         var request = Runtime_V1_PodSandboxStatusRequest()
         request.podSandboxID = id
         request.verbose = verbose
-        return try await call("RuntimeService/PodSandboxStatus", .read) {
-            try await runtimeService.podSandboxStatus(request, options: $0)
-        }
+        return try await call(
+            "RuntimeService/PodSandboxStatus", .read, request, as: Runtime_V1_PodSandboxStatusResponse.self)
     }
 
     /// See `ContainerRuntime.listPodSandboxes(filter:)`.
     public func listPodSandboxes(filter: Runtime_V1_PodSandboxFilter?) async throws -> [Runtime_V1_PodSandbox] {
         var request = Runtime_V1_ListPodSandboxRequest()
         if let filter { request.filter = filter }
-        return try await call("RuntimeService/ListPodSandbox", .read) {
-            try await runtimeService.listPodSandbox(request, options: $0).items
-        }
+        return try await call(
+            "RuntimeService/ListPodSandbox", .read, request, as: Runtime_V1_ListPodSandboxResponse.self).items
     }
 }

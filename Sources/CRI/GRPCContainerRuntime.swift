@@ -1,14 +1,11 @@
-import GRPCCore
-import GRPCNIOTransportHTTP2Posix
 import Logging
-import NIOCore
+import SwiftProtobuf
 
-/// The CRI client: `ContainerRuntime` over gRPC on the runtime's unix socket.
+/// The CRI client: `ContainerRuntime` over gRPC on the runtime's unix socket, through `GRPCUnaryClient`.
 ///
-/// Lifecycle: `init` starts the connection machinery in a background task; the first call connects. The client
-/// reconnects by itself when the runtime restarts: while it is down calls fail fast with `unavailable`, and they
-/// work again once it is back. Call `close()` once when done: it lets in-flight calls finish and stops the
-/// connection.
+/// Lifecycle: `init` does not connect; the first call does. The client reconnects by itself when the runtime
+/// restarts: while it is down calls fail fast with `unavailable`, and the first call after it is back connects
+/// again. Call `close()` once when done: it lets in-flight calls finish and closes the connection.
 public final class GRPCContainerRuntime: ContainerRuntime {
     /// The endpoint this client talks to.
     public let endpoint: CRIEndpoint
@@ -16,11 +13,7 @@ public final class GRPCContainerRuntime: ContainerRuntime {
     public let timeouts: CRITimeouts
 
     let logger: Logger
-    private let grpc: GRPCClient<HTTP2ClientTransport.Posix>
-    private let runTask: Task<Void, Never>
-    private let tracker: ConnectionTracker
-    let runtimeService: Runtime_V1_RuntimeService.Client<HTTP2ClientTransport.Posix>
-    let imageService: Runtime_V1_ImageService.Client<HTTP2ClientTransport.Posix>
+    let client: GRPCUnaryClient
 
     /// Creates a client for `endpoint` (`unix:///path/containerd.sock` or `/path/containerd.sock`).
     ///
@@ -28,61 +21,22 @@ public final class GRPCContainerRuntime: ContainerRuntime {
     /// - Throws: `CRIError` `.invalidArgument` for an endpoint that is not a unix socket.
     public init(endpoint: String, logger: Logger, timeouts: CRITimeouts = CRITimeouts()) throws {
         let parsed = try CRIEndpoint(parsing: endpoint)
-        let tracker = ConnectionTracker()
-        let transport: HTTP2ClientTransport.Posix
-        do {
-            transport = try HTTP2ClientTransport.Posix(
-                target: .unixDomainSocket(path: parsed.socketPath),
-                transportSecurity: .plaintext,
-                config: .defaults { config in
-                    // Reconnect quickly after a runtime restart: the default backoff grows to two minutes.
-                    config.backoff = .init(
-                        initial: .milliseconds(100), max: .seconds(1), multiplier: 1.6, jitter: 0.2)
-                    // Local socket: connection setup is cheap, keep idle connections only briefly.
-                    config.connection.maxIdleTime = .seconds(5 * 60)
-                    config.channelDebuggingCallbacks = .init(
-                        onCreateTCPConnection: { channel in
-                            channel.eventLoop.makeCompletedFuture {
-                                try channel.pipeline.syncOperations.addHandler(
-                                    HTTP2PingResponder(tracker: tracker), position: .first)
-                            }
-                        },
-                        onCreateHTTP2Stream: nil)
-                })
-        } catch {
-            throw CRIError(
-                code: .invalidArgument,
-                message: "cannot set up a gRPC transport to \(parsed): \(error)",
-                method: "endpoint")
-        }
-        let grpc = GRPCClient(transport: transport)
         self.endpoint = parsed
         self.timeouts = timeouts
         self.logger = logger
-        self.tracker = tracker
-        self.grpc = grpc
-        self.runtimeService = Runtime_V1_RuntimeService.Client(wrapping: grpc)
-        self.imageService = Runtime_V1_ImageService.Client(wrapping: grpc)
-        let runLogger = logger
-        self.runTask = Task {
-            do {
-                try await grpc.runConnections()
-            } catch {
-                runLogger.error("CRI gRPC client stopped", metadata: ["error": "\(error)"])
-            }
-        }
+        // kubelet's CRI client allows 16 MiB messages; the options' default is the same.
+        self.client = GRPCUnaryClient(target: .unixSocket(path: parsed.socketPath))
     }
 
     /// Stops accepting calls, lets in-flight calls finish, and closes the connection. Call once.
     public func close() async {
-        grpc.beginGracefulShutdown()
-        await runTask.value
+        await client.close()
     }
 
     /// Connections to the runtime opened so far (a reconnect after a runtime restart adds one).
-    public var connectionsOpened: Int { tracker.connectionsOpened }
-    /// HTTP/2 PINGs from the runtime answered by the client's own handler (see `HTTP2PingResponder`).
-    public var pingsAnswered: Int { tracker.pingsAnswered }
+    public var connectionsOpened: Int { client.connectionsOpened }
+    /// HTTP/2 PINGs from the runtime answered (containerd sends one with almost every response).
+    public var pingsAnswered: Int { client.pingsAnswered }
 
     // MARK: Call plumbing
 
@@ -96,66 +50,59 @@ public final class GRPCContainerRuntime: ContainerRuntime {
 
     /// Pauses before the second and third attempt of an idempotent read that failed with `unavailable`.
     ///
-    /// Why our own retry instead of grpc-swift's `RetryPolicy`: measured with grpc-swift-2 2.4.3, a read with a
-    /// retry policy made while the runtime was down did not fail fast but waited out its whole deadline. A
-    /// dropped connection (for example a runtime restart) is the case to cover, and repeating a read cannot
-    /// change anything.
+    /// Why retry reads at all: a dropped connection (for example a runtime restart) fails the calls in flight
+    /// with `unavailable`, and repeating a read cannot change anything. Writes are never repeated here: their
+    /// outcome is unknown (see `AmbiguousCreate`).
     static let readRetryDelays: [Duration] = [.milliseconds(50), .milliseconds(200)]
 
-    func options(_ kind: CallKind) -> CallOptions {
-        var options = CallOptions.defaults
+    /// The deadline of a call of `kind`.
+    func timeout(_ kind: CallKind) -> Duration {
         switch kind {
-        case .read:
-            options.timeout = timeouts.read
-            // Not waitForReady: measured with grpc-swift-2 2.4.3, a waitForReady call made while the socket
-            // refuses connections outlives its deadline (the wait for a ready connection ignores the
-            // deadline's cancellation) and never returns. `call` retries reads itself instead.
-            options.waitForReady = false
-        case .write(let timeout):
-            options.timeout = timeout
-            options.waitForReady = false
+        case .read: return timeouts.read
+        case .write(let timeout): return timeout
         }
-        return options
     }
 
-    /// Runs one gRPC call with the options for `kind` and converts its errors to `CRIError`. Reads that fail
-    /// with `unavailable` are tried again after each of `readRetryDelays`.
-    func call<Response: Sendable>(
-        _ method: String, _ kind: CallKind,
-        _ body: (CallOptions) async throws -> Response
+    /// Runs one CRI call (`method` is `Service/Method`, e.g. `RuntimeService/Version`) with the deadline for
+    /// `kind` and converts its errors to `CRIError`. Reads that fail with `unavailable` are tried again after
+    /// each of `readRetryDelays`.
+    func call<Request: Message, Response: Message>(
+        _ method: String, _ kind: CallKind, _ request: Request, as response: Response.Type
     ) async throws -> Response {
         let retryDelays: [Duration]
         if case .read = kind { retryDelays = Self.readRetryDelays } else { retryDelays = [] }
+        let path = "/runtime.v1." + method
         var attempt = 0
         while true {
-            do {
-                return try await attemptCall(method, kind, body)
-            } catch let error as CRIError where error.code == .unavailable && attempt < retryDelays.count {
-                do {
-                    try await Task.sleep(for: retryDelays[attempt])
-                } catch {
-                    throw CRIError(code: .cancelled, message: "cancelled while retrying: \(error)", method: method)
-                }
-                attempt += 1
+            let failure: CRIError
+            switch await attemptCall(method, path, kind, request, as: response) {
+            case .success(let reply): return reply
+            case .failure(let error): failure = error
             }
+            guard failure.code == .unavailable, attempt < retryDelays.count else { throw failure }
+            do {
+                try await Task.sleep(for: retryDelays[attempt])
+            } catch {
+                throw CRIError(code: .cancelled, message: "cancelled while retrying: \(error)", method: method)
+            }
+            attempt += 1
         }
     }
 
-    private func attemptCall<Response: Sendable>(
-        _ method: String, _ kind: CallKind,
-        _ body: (CallOptions) async throws -> Response
-    ) async throws -> Response {
+    private func attemptCall<Request: Message, Response: Message>(
+        _ method: String, _ path: String, _ kind: CallKind, _ request: Request, as response: Response.Type
+    ) async -> Result<Response, CRIError> {
         do {
-            return try await body(options(kind))
+            return .success(try await client.unary(path: path, request: request, as: response, timeout: timeout(kind)))
         } catch {
-            var mapped = CRIError.from(error, method: method)
-            if mapped.isAmbiguous, tracker.openConnections == 0 {
+            var mapped = CRIError(error, method: method)
+            if mapped.isAmbiguous, client.openConnections == 0 {
                 mapped.message += " (no connection to the runtime at \(endpoint) is open: is it running?)"
             }
             if Task.isCancelled, mapped.code != .cancelled {
                 mapped = CRIError(code: .cancelled, message: "cancelled: \(mapped.message)", method: method)
             }
-            throw mapped
+            return .failure(mapped)
         }
     }
 }

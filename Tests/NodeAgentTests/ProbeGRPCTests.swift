@@ -1,22 +1,21 @@
+import CRI
 import Foundation
-import GRPCCore
-import GRPCNIOTransportHTTP2Posix
 import KubeTypes
 import Testing
+import TestSupport
 
 @testable import NodeAgent
 
-/// grpc probes against a `grpc.health.v1.Health` server inside the test process. The pod uses the host network,
-/// so the probe's host (127.0.0.1 there, the pod IP elsewhere) reaches the test's server.
+/// grpc probes against a real `grpc.health.v1.Health` server: Python's grpcio with grpcio-health-checking
+/// (deploy/testbed/grpc-health-server.py), started per test on a free loopback port. The pod uses the host network,
+/// so the probe's host (127.0.0.1 there, the pod IP elsewhere) reaches the server.
 @Suite("gRPC probes on containerd")
 struct ProbeGRPCTests {
     @Test("grpc: SERVING passes, NOT_SERVING fails with kubelet's message, no server fails to connect")
     func grpcHealth() async throws {
-        let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: "127.0.0.1", port: 0), transportSecurity: .plaintext)
-        let server = GRPCServer(transport: transport, services: [TestHealthService(statuses: ["": 1, "db": 2])])
-        let serving = Task { try await server.serve() }
-        defer { server.beginGracefulShutdown() }
-        let port = try #require(try await transport.listeningAddress.ipv4?.port)
+        let server = try await HealthServer.start(["=SERVING", "db=NOT_SERVING"])
+        defer { server.stop() }
+        let port = server.port
         try await LifecycleBed.withSlot("grpc") { bed in
             var pod = bed.makePod("grpc", containers: [
                 bed.probed("healthy", "exec sleep 600",
@@ -37,41 +36,70 @@ struct ProbeGRPCTests {
             #expect(later.container("healthy")?.ready == true)
             #expect(later.container("noserver")?.ready == false)
         }
-        server.beginGracefulShutdown()
-        try await serving.value
     }
 
-    @Test("grpc health handler against the test server directly: statuses and an unknown method")
+    @Test("grpc health handler against the server directly: statuses, an unknown service and an unknown method")
     func grpcDirect() async throws {
-        let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: "127.0.0.1", port: 0), transportSecurity: .plaintext)
-        let server = GRPCServer(transport: transport, services: [TestHealthService(statuses: ["": 1, "db": 2])])
-        let serving = Task { try await server.serve() }
-        let port = try #require(try await transport.listeningAddress.ipv4?.port)
+        let server = try await HealthServer.start(["=SERVING", "db=NOT_SERVING", "other=SERVICE_UNKNOWN"])
+        defer { server.stop() }
+        let port = server.port
         #expect(try await GRPCHealthProbe.check(host: "127.0.0.1", port: port, service: "", timeout: .seconds(5)) == 1)
         #expect(try await GRPCHealthProbe.check(host: "127.0.0.1", port: port, service: "db", timeout: .seconds(5)) == 2)
         #expect(try await GRPCHealthProbe.check(host: "127.0.0.1", port: port, service: "other", timeout: .seconds(5)) == 3)
-        server.beginGracefulShutdown()
-        try await serving.value
+        // grpcio answers Check for a service it does not know with NOT_FOUND, as grpc-go does.
+        let unknown = await #expect(throws: GRPCCallError.self) {
+            _ = try await GRPCHealthProbe.check(host: "127.0.0.1", port: port, service: "nope", timeout: .seconds(5))
+        }
+        #expect(unknown?.code == .notFound)
+        // A method the server lacks is UNIMPLEMENTED; the probe says the health protocol is missing.
+        let client = GRPCUnaryClient(target: .tcp(host: "127.0.0.1", port: port))
+        let error = await #expect(throws: GRPCCallError.self) {
+            _ = try await client.unary(path: "/grpc.health.v1.Nothing/Check", request: [], timeout: .seconds(5))
+        }
+        await client.close()
+        #expect(error?.code == .unimplemented)
     }
 }
 
-/// `grpc.health.v1.Health/Check` answering from a fixed table (SERVICE_UNKNOWN for other names).
-struct TestHealthService: RegistrableRPCService {
-    var statuses: [String: Int]
+/// The Python health server as a child process: its port, and stop() to end it.
+struct HealthServer: Sendable {
+    let process: Process
+    let stdin: Pipe
+    let port: Int
 
-    func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
-        let statuses = self.statuses
-        router.registerHandler(
-            forMethod: GRPCHealthProbe.method, deserializer: RawBytesDeserializer(), serializer: RawBytesSerializer()
-        ) { request, _ in
-            var body: [UInt8] = []
-            for try await message in request.messages { body = message }
-            var service = ""
-            if body.count >= 2, body[0] == 0x0A, Int(body[1]) + 2 <= body.count {
-                service = String(decoding: body[2..<(2 + Int(body[1]))], as: UTF8.self)
+    /// Starts the server with `statuses` (`SERVICE=STATUS`) and waits (at most 60 s: importing grpcio on a busy
+    /// machine takes seconds) for it to write its port.
+    static func start(_ statuses: [String]) async throws -> HealthServer {
+        let portFile = NSTemporaryDirectory() + "grpc-health-\(UUID().uuidString.prefix(8)).port"
+        defer { try? FileManager.default.removeItem(atPath: portFile) }
+        let process = Process()
+        // The python3 on PATH, the one deploy/test.sh installs grpcio for.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", TestBed.repositoryRoot() + "/deploy/testbed/grpc-health-server.py", portFile] + statuses
+        let stdin = Pipe()
+        process.standardInput = stdin
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline, process.isRunning {
+            if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text) {
+                return HealthServer(process: process, stdin: stdin, port: port)
             }
-            let status = statuses[service] ?? 3
-            return StreamingServerResponse(single: ServerResponse(message: [0x08, UInt8(status)]))
+            try await Task.sleep(for: .milliseconds(50))
         }
+        process.terminate()
+        throw HealthServerError(message: "the gRPC health server did not start (is grpcio installed? see deploy/test.sh)")
     }
+
+    /// Ends the server (closing its stdin ends it; SIGTERM makes sure) and waits for it.
+    func stop() {
+        try? stdin.fileHandleForWriting.close()
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// The health server did not come up.
+struct HealthServerError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }

@@ -1,5 +1,3 @@
-import GRPCCore
-
 /// The two tiny messages of `grpc.health.v1`, encoded by hand so the prober needs no generated code:
 /// `HealthCheckRequest { string service = 1; }` and `HealthCheckResponse { ServingStatus status = 1; }`.
 enum GRPCHealthMessages {
@@ -65,16 +63,4 @@ enum GRPCHealthMessages {
 struct GRPCHealthDecodingError: Error, Sendable, CustomStringConvertible {
     var message: String
     var description: String { message }
-}
-
-/// Passes already-encoded message bytes through gRPC unchanged.
-struct RawBytesSerializer: MessageSerializer {
-    func serialize<Bytes: GRPCContiguousBytes>(_ message: [UInt8]) throws -> Bytes { Bytes(message) }
-}
-
-/// Hands received message bytes over unchanged.
-struct RawBytesDeserializer: MessageDeserializer {
-    func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> [UInt8] {
-        serializedMessageBytes.withUnsafeBytes { Array($0) }
-    }
 }

@@ -1,13 +1,13 @@
-import GRPCCore
-import GRPCNIOTransportHTTP2Posix
+import CRI
 import KubeTypes
 
 /// A grpc probe: `grpc.health.v1.Health/Check` over plaintext HTTP/2 to the pod IP; SERVING is success.
-/// One connection per probe, as kubelet dials one per probe.
+/// One connection per probe, closed after the call, as kubelet dials one per probe.
 struct GRPCHealthProbe: ProbeHandler {
     var action: GRPCAction
 
-    static let method = MethodDescriptor(fullyQualifiedService: "grpc.health.v1.Health", method: "Check")
+    /// The health method's HTTP/2 path.
+    static let path = "/grpc.health.v1.Health/Check"
 
     func run(_ target: ProbeTarget, timeout: Duration) async -> ProbeOutcome {
         let port = Int(action.port)
@@ -19,7 +19,7 @@ struct GRPCHealthProbe: ProbeHandler {
             if status == GRPCHealthMessages.serving { return .success() }
             let name = GRPCHealthMessages.statusNames[status] ?? "\(status)"
             return .failure("service unhealthy (responded with \"\(name)\")")
-        } catch let error as RPCError {
+        } catch let error as GRPCCallError {
             switch error.code {
             case .unimplemented:
                 return .failure("this server does not implement the grpc health protocol (grpc.health.v1.Health): \(error.message)")
@@ -35,25 +35,17 @@ struct GRPCHealthProbe: ProbeHandler {
         }
     }
 
-    /// One Check call; returns the serving status number.
+    /// One Check call on a connection of its own; returns the serving status number.
     static func check(host: String, port: Int, service: String, timeout: Duration) async throws -> Int {
-        let transport = try HTTP2ClientTransport.Posix(
-            target: host.contains(":") ? .ipv6(host: host, port: port) : .ipv4(host: host, port: port),
-            transportSecurity: .plaintext,
-            config: .defaults { config in
-                config.connection.maxIdleTime = nil
-            })
-        var options = CallOptions.defaults
-        options.timeout = timeout
-        options.waitForReady = false
-        let request = ClientRequest(message: GRPCHealthMessages.request(service: service))
-        return try await withGRPCClient(transport: transport) { client in
-            try await client.unary(
-                request: request, descriptor: method, serializer: RawBytesSerializer(),
-                deserializer: RawBytesDeserializer(), options: options
-            ) { response in
-                try GRPCHealthMessages.status(in: try response.message)
-            }
+        let client = GRPCUnaryClient(target: .tcp(host: host, port: port), options: .init(userAgent: "kube-probe/1.33"))
+        let reply: [UInt8]
+        do {
+            reply = try await client.unary(path: path, request: GRPCHealthMessages.request(service: service), timeout: timeout)
+        } catch {
+            await client.close()
+            throw error
         }
+        await client.close()
+        return try GRPCHealthMessages.status(in: reply)
     }
 }
