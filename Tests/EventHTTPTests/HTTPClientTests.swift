@@ -224,6 +224,77 @@ struct HTTPClientTests {
         await server.stop()
     }
 
+    @Test("repeating: rounds a period apart from each round's start, redirects followed in the round, stop and cancel end it")
+    func repeatingRounds() async throws {
+        let client = HTTPClient(threadName: "client-test")
+        let server = try TestServer.start(tls: false, router: Self.router())
+        var headers = HTTPHeaders()
+        headers.add("Host", "127.0.0.1:\(server.port)")
+        let hello = HTTPClientRequest(scheme: .http, host: "127.0.0.1", port: server.port, target: "/hello", headers: headers)
+        var missing = hello
+        missing.target = "/missing"
+
+        // Each round: /missing (404), then "follow" to /hello (200); the third round stops.
+        let rounds = Box<[(status: Int, at: ContinuousClock.Instant, elapsed: Duration)]>([])
+        let started = ContinuousClock.now
+        let repeating = client.repeating(
+            .request(missing), firstDelay: .milliseconds(50), period: .milliseconds(300), timeout: .seconds(2),
+            maxBodyBytes: 1024
+        ) { round in
+            let status = (try? round.result.get())??.status ?? -1
+            rounds.value.append((status, ContinuousClock.now, round.elapsed))
+            if status == 404 { return .follow(hello) }
+            return rounds.value.count >= 6 ? .stop : .next
+        }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while rounds.value.count < 6, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: .milliseconds(700))
+        let seen = rounds.value
+        #expect(seen.map(\.status) == [404, 200, 404, 200, 404, 200], "\(seen.map(\.status))")
+        if seen.count == 6 {
+            // Round starts: ~50 ms, then 300 ms apart; the follow-up's elapsed time counts from its round's start.
+            #expect(seen[0].at - started >= .milliseconds(50))
+            let gap = seen[2].at - seen[0].at
+            #expect(gap > .milliseconds(250) && gap < .milliseconds(600), "\(gap)")
+            #expect(seen[1].elapsed >= seen[0].elapsed)
+        }
+        repeating.cancel()
+
+        // A cancelled repeating request delivers nothing more, even with rounds due every 50 ms.
+        let ticks = Box(0)
+        let fast = client.repeating(
+            .connect(host: "127.0.0.1", port: server.port), firstDelay: .zero, period: .milliseconds(50),
+            timeout: .seconds(1), maxBodyBytes: 0
+        ) { round in
+            if case .success = round.result { ticks.value += 1 }
+            return .next
+        }
+        while ticks.value < 3, ContinuousClock.now < deadline + .seconds(2) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(ticks.value >= 3)
+        fast.cancel()
+        try await Task.sleep(for: .milliseconds(100))
+        let afterCancel = ticks.value
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(ticks.value == afterCancel)
+
+        // A round that outlives its timeout reports .timeout; shutdown ends the rest.
+        let timeouts = Box<[HTTPClientError.Kind]>([])
+        var slow = hello
+        slow.target = "/slow"
+        _ = client.repeating(.request(slow), firstDelay: .zero, period: .seconds(1), timeout: .milliseconds(200),
+                             maxBodyBytes: 10) { round in
+            if case .failure(let error) = round.result { timeouts.value.append(error.kind) }
+            return .next
+        }
+        while timeouts.value.isEmpty, ContinuousClock.now < deadline + .seconds(4) { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(timeouts.value.first == .timeout)
+        await client.shutdown()
+        let final = timeouts.value.count
+        try await Task.sleep(for: .milliseconds(1200))
+        #expect(timeouts.value.count == final, "rounds after shutdown")
+        await server.stop()
+    }
+
     /// A loopback port that was free a moment ago.
     static func freePort() throws -> Int {
         let listener = try SilentListener()

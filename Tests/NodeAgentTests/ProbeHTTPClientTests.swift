@@ -103,6 +103,65 @@ struct ProbeHTTPClientTests {
         }
     }
 
+    @Test("probe workers run httpGet and tcpSocket rounds on the client's loop: redirects, warnings, thresholds, stop")
+    func loopDrivenWorkers() async throws {
+        let directory = NSTemporaryDirectory() + "swiftlet-probe-loop-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let script = directory + "/server.py"
+        try Self.serverScript.write(toFile: script, atomically: true, encoding: .utf8)
+        let server = try ChildProcess(["python3", script, directory + "/port"])
+        defer { server.stop() }
+        let port = try await Self.waitForPortFile(directory + "/port")
+        try await Self.withTarget { target in
+            let events = EventRecorder(nodeName: "test-node", logger: Logger(label: "probe-tests"))
+            var pod = Pod(metadata: ObjectMeta(name: "p", namespace: "default", uid: "uid-1"))
+            pod.spec.containers = [target.container]
+            let results = LockedResults()
+            func worker(_ kind: ProbeKind, _ probe: Probe, _ name: String) -> ProbeWorker {
+                ProbeWorker(ProbeWorker.Context(
+                    kind: kind, probe: probe, target: target, pod: pod, events: events, observer: nil,
+                    runningFor: .seconds(1), afterStartup: true, onResult: { result in
+                        // The thread a result is published on shows which driver ran the round.
+                        let thread = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
+                        results.append(name, result, thread: thread.trimmingCharacters(in: .whitespacesAndNewlines))
+                    }))
+            }
+            func http(_ path: String, failureThreshold: Int32 = 3) -> Probe {
+                Probe(httpGet: HTTPGetAction(path: path, port: .int(Int32(port)), host: "127.0.0.1"),
+                      periodSeconds: 1, failureThreshold: failureThreshold)
+            }
+            let workers = [
+                worker(.readiness, http("/redirect"), "redirect"),
+                worker(.readiness, http("/loop"), "loop"),
+                worker(.liveness, http("/missing", failureThreshold: 2), "missing"),
+                worker(.readiness, Probe(tcpSocket: TCPSocketAction(port: .int(Int32(port)), host: "127.0.0.1"), periodSeconds: 1), "tcp"),
+                worker(.liveness, Probe(tcpSocket: TCPSocketAction(port: .int(1), host: "127.0.0.1"), periodSeconds: 1,
+                                        failureThreshold: 1), "closed"),
+            ]
+            let deadline = ContinuousClock.now + .seconds(10)
+            while results.all.count < 5, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            // Readiness starts failed and turns successful; liveness starts successful and fails after its threshold.
+            #expect(results.of("redirect") == [.success])
+            #expect(results.of("loop") == [.success])
+            #expect(results.of("tcp") == [.success])
+            #expect(results.of("missing") == [.failure])
+            #expect(results.of("closed") == [.failure])
+            #expect(Set(results.threads) == ["swiftlet-http-c"], "rounds run on the HTTP client's loop thread, not in tasks")
+            let messages = events.events(podName: "p").compactMap { $0.message }
+            #expect(messages.contains { $0.hasPrefix("Readiness probe warning: Probe terminated redirects") }, "\(messages)")
+            #expect(messages.contains("Liveness probe failed: HTTP probe failed with statuscode: 404"), "\(messages)")
+            #expect(messages.contains("Liveness probe failed: dial tcp 127.0.0.1:1: connect: connection refused"), "\(messages)")
+            // A failed liveness probe stops probing; so does stop().
+            let unhealthy = events.events(podName: "p").first { $0.message?.contains("statuscode: 404") == true }?.count ?? 0
+            #expect(unhealthy == 2, "two failed runs reach the threshold of 2, then the worker stops")
+            for worker in workers { worker.stop() }
+            let counts = events.events(podName: "p").map { $0.count ?? 1 }
+            try await Task.sleep(for: .milliseconds(2500))
+            #expect(events.events(podName: "p").map { $0.count ?? 1 } == counts, "no run is recorded after stop()")
+        }
+    }
+
     // MARK: Helpers
 
     /// A target whose runtime is never used (httpGet does not touch it).
@@ -127,6 +186,24 @@ struct ProbeHTTPClientTests {
         }
         throw LifecycleTestError(message: "the test server wrote no port to \(path)")
     }
+}
+
+/// Published results by probe name, in order.
+final class LockedResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [(String, ProbeResult)] = []
+    private var publishers: [String] = []
+
+    func append(_ name: String, _ result: ProbeResult, thread: String = "") {
+        lock.withLock {
+            results.append((name, result))
+            publishers.append(thread)
+        }
+    }
+    var all: [(String, ProbeResult)] { lock.withLock { results } }
+    /// The names of the threads results were published on.
+    var threads: [String] { lock.withLock { publishers } }
+    func of(_ name: String) -> [ProbeResult] { all.filter { $0.0 == name }.map(\.1) }
 }
 
 /// A child process of a test, never alive longer than two minutes; `stop()` terminates it. Waiting polls instead of

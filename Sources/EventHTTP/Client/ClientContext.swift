@@ -7,6 +7,7 @@ import CLibevent
 final class ClientContext: @unchecked Sendable {
     let base: OpaquePointer
     private var exchanges: [ObjectIdentifier: ClientExchange] = [:]
+    private var repeating: [ObjectIdentifier: RepeatingState] = [:]
     private var tlsContext: OpaquePointer?
     private var dnsBase: OpaquePointer?
     private var dnsTried = false
@@ -34,10 +35,18 @@ final class ClientContext: @unchecked Sendable {
         exchange.fail(HTTPClientError(.cancelled, "the request was cancelled"))
     }
 
-    /// Ends every exchange and releases the TLS context and resolver. Idempotent.
+    /// Keeps a repeating request alive while its timer is armed.
+    func retain(_ state: RepeatingState) { repeating[ObjectIdentifier(state)] = state }
+
+    /// Lets a stopped repeating request go.
+    func release(_ state: RepeatingState) { repeating[ObjectIdentifier(state)] = nil }
+
+    /// Ends every exchange and repeating request and releases the TLS context and resolver. Idempotent.
     func shutDown() {
         guard !stopped else { return }
         stopped = true
+        for state in Array(repeating.values) { state.cancel() }
+        repeating.removeAll()
         for exchange in Array(exchanges.values) {
             exchange.fail(HTTPClientError(.unavailable, "the HTTP client is shutting down"))
         }

@@ -77,10 +77,17 @@ public final class HTTPClient: Sendable {
         }
     }
 
+    /// The loop and its context, nil when the client could not start.
+    var eventLoop: EventLoop? { loop }
+    var clientContext: ClientContext? { context }
+
+    /// What every call answers when the client could not start.
+    var unavailableError: HTTPClientError {
+        HTTPClientError(.unavailable, "the HTTP client could not start: \(setupFailure ?? "unknown")")
+    }
+
     private func run(_ exchange: ClientExchange) async throws(HTTPClientError) -> HTTPClientResponse? {
-        guard let loop, let context else {
-            throw HTTPClientError(.unavailable, "the HTTP client could not start: \(setupFailure ?? "unknown")")
-        }
+        guard let loop, let context else { throw unavailableError }
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPClientResponse?, HTTPClientError>, Never>) in
                 let queued = loop.submit { context.start(exchange) { continuation.resume(returning: $0) } }

@@ -1,7 +1,8 @@
+import EventHTTP
 import KubeTypes
 
-/// One probe of one container instance, run on its own task until the instance stops, the pod terminates, or
-/// the probe is finished (a failed liveness/startup probe, a passed startup probe).
+/// One probe of one container instance, run until the instance stops, the pod terminates, or the probe is
+/// finished (a failed liveness/startup probe, a passed startup probe).
 ///
 /// Each run is counted (`ProbeObserver`), a failed run records `Unhealthy` ("Liveness probe failed: ..."), a
 /// redirect to another host `ProbeWarning`, and a change of the published result goes to `onResult`.
@@ -22,21 +23,43 @@ final class ProbeWorker: Sendable {
         var onResult: @Sendable (ProbeResult) -> Void
     }
 
-    private let task: Task<Void, Never>
+    /// What drives the runs: a task that sleeps between them (exec and grpc, which are async calls), or the HTTP
+    /// client's loop thread (httpGet and tcpSocket, whose rounds need no task, timer or thread hop of their own).
+    private enum Driver: Sendable {
+        case task(Task<Void, Never>)
+        case loop(RepeatingRequest)
+    }
+
+    private let driver: Driver
+    private let recorder: ProbeRunRecorder
 
     init(_ context: Context) {
-        task = Task { await Self.run(context) }
+        let schedule = ProbeSchedule(context.probe, kind: context.kind)
+        let first = schedule.firstDelay(
+            runningFor: context.runningFor, jitter: Double.random(in: 0..<1), afterStartup: context.afterStartup)
+        let recorder = ProbeRunRecorder(context, schedule: schedule)
+        self.recorder = recorder
+        if let rounds = LoopProbeRounds.start(context: context, schedule: schedule, firstDelay: first, recorder: recorder) {
+            driver = .loop(rounds)
+        } else {
+            driver = .task(Task { await Self.run(context, schedule: schedule, firstDelay: first, recorder: recorder) })
+        }
     }
 
     /// Stops probing; a run in flight is abandoned and its result dropped.
-    func stop() { task.cancel() }
+    func stop() {
+        recorder.stop()
+        switch driver {
+        case .task(let task): task.cancel()
+        case .loop(let rounds): rounds.cancel()
+        }
+    }
 
-    private static func run(_ context: Context) async {
-        var schedule = ProbeSchedule(context.probe, kind: context.kind)
+    private static func run(
+        _ context: Context, schedule: ProbeSchedule, firstDelay: Duration, recorder: ProbeRunRecorder
+    ) async {
         let handler = ProbeHandlers.make(context.probe)
-        let first = schedule.firstDelay(
-            runningFor: context.runningFor, jitter: Double.random(in: 0..<1), afterStartup: context.afterStartup)
-        var next = ContinuousClock.now + first
+        var next = ContinuousClock.now + firstDelay
         while !Task.isCancelled {
             do { try await Task.sleep(until: next, clock: .continuous) } catch { return }
             let started = ContinuousClock.now
@@ -44,29 +67,8 @@ final class ProbeWorker: Sendable {
             next = started + schedule.period
             let outcome = await handler.run(context.target, timeout: schedule.timeout)
             if Task.isCancelled { return }
-            report(outcome, duration: ContinuousClock.now - started, context: context)
-            if let changed = schedule.record(outcome.result) { context.onResult(changed) }
-            if schedule.finished { return }
+            guard recorder.record(outcome, duration: ContinuousClock.now - started) else { return }
             if next < ContinuousClock.now { next = ContinuousClock.now + schedule.period }
-        }
-    }
-
-    private static func report(_ outcome: ProbeOutcome, duration: Duration, context: Context) {
-        let pod = context.pod
-        let label = context.kind.label
-        context.observer?.observe(ProbeObservation(
-            probeType: label, result: outcome.metricLabel, namespace: pod.objectKey.namespace,
-            pod: pod.metadata.name ?? "", podUID: pod.metadata.uid ?? "", container: context.target.container.name,
-            duration: duration))
-        switch outcome.kind {
-        case .success:
-            break
-        case .warning:
-            context.events.record(pod, type: .warning, reason: "ProbeWarning", message: "\(label) probe warning: \(outcome.output)")
-        case .failure:
-            context.events.record(pod, type: .warning, reason: "Unhealthy", message: "\(label) probe failed: \(outcome.output)")
-        case .error:
-            context.events.record(pod, type: .warning, reason: "Unhealthy", message: "\(label) probe errored: \(outcome.output)")
         }
     }
 }

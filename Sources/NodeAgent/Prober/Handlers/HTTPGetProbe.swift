@@ -19,18 +19,30 @@ struct HTTPGetProbe: ProbeHandler {
             do {
                 response = try await target.http.get(request, timeout: max(.milliseconds(1), deadline - ContinuousClock.now))
             } catch {
-                return .failure("Get \"\(request.url)\": \(error)")
+                return Self.failure(request, error)
             }
-            if (300..<400).contains(response.status), let location = response.location,
-                let next = HTTPRequestBuilder.redirect(from: request, location: location),
-                next.host == originalHost, redirects < Self.maxRedirects
-            {
+            if let next = Self.redirect(after: response, of: request, originalHost: originalHost, redirects: redirects) {
                 redirects += 1
                 request = next
                 continue
             }
             return Self.outcome(response)
         }
+    }
+
+    /// The request a response sends the probe on to: a redirect on the same host, at most `maxRedirects` times.
+    static func redirect(
+        after response: HTTPProbeResponse, of request: HTTPProbeRequest, originalHost: String, redirects: Int
+    ) -> HTTPProbeRequest? {
+        guard (300..<400).contains(response.status), let location = response.location, redirects < maxRedirects,
+            let next = HTTPRequestBuilder.redirect(from: request, location: location), next.host == originalHost
+        else { return nil }
+        return next
+    }
+
+    /// kubelet's failure for a request that got no response.
+    static func failure(_ request: HTTPProbeRequest, _ error: HTTPProbeError) -> ProbeOutcome {
+        .failure("Get \"\(request.url)\": \(error)")
     }
 
     /// kubelet's verdict on the final response.

@@ -48,15 +48,28 @@ struct HTTPProbeClient: Sendable {
 
     /// Sends `request` and returns the response; throws `HTTPProbeError` when there is none within `timeout`.
     func get(_ request: HTTPProbeRequest, timeout: Duration) async throws(HTTPProbeError) -> HTTPProbeResponse {
-        let outgoing = HTTPClientRequest(
-            scheme: request.scheme == "https" ? .https : .http, host: request.host, port: request.port,
-            target: request.path, headers: Self.headers(request))
         do {
-            let response = try await client.get(outgoing, timeout: timeout, maxBodyBytes: Self.maxBodyBytes)
-            return HTTPProbeResponse(status: response.status, location: response.headers["Location"], body: response.body)
+            return Self.response(try await client.get(Self.outgoing(request), timeout: timeout, maxBodyBytes: Self.maxBodyBytes))
         } catch {
-            throw HTTPProbeError(message: Self.message(error, address: "\(request.hostForURL):\(request.port)", timeout: timeout))
+            throw Self.error(error, request: request, timeout: timeout)
         }
+    }
+
+    /// The client's request for a probe request.
+    static func outgoing(_ request: HTTPProbeRequest) -> HTTPClientRequest {
+        HTTPClientRequest(
+            scheme: request.scheme == "https" ? .https : .http, host: request.host, port: request.port,
+            target: request.path, headers: headers(request))
+    }
+
+    /// The parts of a response probes and hooks look at.
+    static func response(_ response: HTTPClientResponse) -> HTTPProbeResponse {
+        HTTPProbeResponse(status: response.status, location: response.headers["Location"], body: response.body)
+    }
+
+    /// A client error in kubelet's words, for `request`.
+    static func error(_ error: HTTPClientError, request: HTTPProbeRequest, timeout: Duration) -> HTTPProbeError {
+        HTTPProbeError(message: message(error, address: "\(request.hostForURL):\(request.port)", timeout: timeout))
     }
 
     /// Opens and at once closes a TCP connection (kubelet's tcpSocket probe).
@@ -64,9 +77,13 @@ struct HTTPProbeClient: Sendable {
         do {
             try await client.connect(host: host, port: port, timeout: timeout)
         } catch {
-            let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-            throw HTTPProbeError(message: Self.message(error, address: address, timeout: timeout))
+            throw HTTPProbeError(message: Self.message(error, address: Self.address(host, port), timeout: timeout))
         }
+    }
+
+    /// `host:port`, with an IPv6 host in brackets.
+    static func address(_ host: String, _ port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     /// The request's fields: `Host` (unless the spec set one), the spec's and the builder's, `Connection: close`
