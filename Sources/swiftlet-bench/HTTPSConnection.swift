@@ -30,6 +30,8 @@ final class HTTPSConnection: @unchecked Sendable {
     /// Connects and completes the TLS handshake, verifying the server against `caFile`.
     /// - Parameter readTimeoutSeconds: bound on every blocking read (a silent server fails the call, never hangs it).
     init(port: Int, caFile: String, readTimeoutSeconds: Int = 60) throws {
+        // A peer that closed the connection must fail the next write with EPIPE, not kill the benchmark.
+        swiftlet_ignore_sigpipe()
         host = "127.0.0.1:\(port)"
         guard let method = TLS_client_method(), let context = SSL_CTX_new(method) else {
             throw BenchmarkError(message: "SSL_CTX_new failed")
@@ -77,6 +79,7 @@ final class HTTPSConnection: @unchecked Sendable {
 
     /// Connects to a plain-HTTP server on a unix socket (Podman's REST service).
     init(unixSocket path: String, readTimeoutSeconds: Int = 60) throws {
+        swiftlet_ignore_sigpipe()
         host = "d"
         context = nil
         ssl = nil

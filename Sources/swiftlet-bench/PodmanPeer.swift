@@ -3,21 +3,25 @@ import Foundation
 /// Podman's REST service (`podman system service`) as the side-by-side peer: `POST /libpod/play/kube` of the same Pod
 /// YAML, timed to the pod's container running. deploy/bench/podman-service.sh sets the service up the way
 /// shared/notes/podman-peer-facts.md says works on these machines (runc, default_ulimits, a local pause image).
-final class PodmanPeer: @unchecked Sendable {
-    private let connection: HTTPSConnection
+final class PodmanPeer: Sendable {
+    private let socket: String
 
-    /// Connects to the service's unix socket and checks it answers `_ping`.
+    /// Checks that the service on `socket` answers `_ping`.
     init(socket: String) throws {
-        connection = try HTTPSConnection(unixSocket: socket, readTimeoutSeconds: 60)
-        let ping = try connection.request(method: "GET", path: "/v4.0.0/libpod/_ping", token: nil)
+        self.socket = socket
+        let ping = try HTTPSConnection(unixSocket: socket, readTimeoutSeconds: 60)
+            .request(method: "GET", path: "/v4.0.0/libpod/_ping", token: nil)
         guard ping.status == 200 else { throw BenchmarkError(message: "podman _ping answered \(ping.status)") }
     }
 
     /// Plays the pod and polls (keep-alive, about 1 ms apart) until its containers run; returns the milliseconds
     /// from the request sent to the first inspect showing the pod Running. The pod is then removed (not timed).
     func playKube(name: String, body: String) async throws -> Double {
-        let connection = connection
+        let socket = socket
         return try await onThread {
+            // A connection per pod, opened before the clock starts: the service may close a kept-alive connection
+            // after the kill and delete that end the previous pod, and the next request would find it gone.
+            let connection = try HTTPSConnection(unixSocket: socket, readTimeoutSeconds: 60)
             // JSON is YAML; the service needs a Content-Type or it answers 500.
             let sentAt = try connection.send(method: "POST", path: "/v4.0.0/libpod/play/kube", token: nil,
                                              body: Array(body.utf8), contentType: "application/x-yaml")

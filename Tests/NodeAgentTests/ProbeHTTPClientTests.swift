@@ -39,15 +39,7 @@ struct ProbeHTTPClientTests {
 
     @Test("plain HTTP: same-host redirects followed, a redirect loop stops at 10, body bounded, timeout enforced")
     func plainHTTP() async throws {
-        let directory = NSTemporaryDirectory() + "swiftlet-probe-http-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let script = directory + "/server.py"
-        try Self.serverScript.write(toFile: script, atomically: true, encoding: .utf8)
-        let server = try ChildProcess(["python3", script, directory + "/port"])
-        defer { server.stop() }
-        let port = try await Self.waitForPortFile(directory + "/port")
-        try await Self.withTarget { target in
+        try await Self.withServer { port, target in
             func probe(_ path: String, timeout: Duration = .seconds(5)) async -> ProbeOutcome {
                 await HTTPGetProbe(action: HTTPGetAction(path: path, port: .int(Int32(port)), host: "127.0.0.1"))
                     .run(target, timeout: timeout)
@@ -105,15 +97,7 @@ struct ProbeHTTPClientTests {
 
     @Test("probe workers run httpGet and tcpSocket rounds on the client's loop: redirects, warnings, thresholds, stop")
     func loopDrivenWorkers() async throws {
-        let directory = NSTemporaryDirectory() + "swiftlet-probe-loop-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let script = directory + "/server.py"
-        try Self.serverScript.write(toFile: script, atomically: true, encoding: .utf8)
-        let server = try ChildProcess(["python3", script, directory + "/port"])
-        defer { server.stop() }
-        let port = try await Self.waitForPortFile(directory + "/port")
-        try await Self.withTarget { target in
+        try await Self.withServer { port, target in
             let events = EventRecorder(nodeName: "test-node", logger: Logger(label: "probe-tests"))
             var pod = Pod(metadata: ObjectMeta(name: "p", namespace: "default", uid: "uid-1"))
             pod.spec.containers = [target.container]
@@ -163,6 +147,19 @@ struct ProbeHTTPClientTests {
     }
 
     // MARK: Helpers
+
+    /// Runs `body` with `serverScript` listening on a loopback port and a target whose client reaches it.
+    static func withServer(_ body: (Int, ProbeTarget) async throws -> Void) async throws {
+        let directory = NSTemporaryDirectory() + "swiftlet-probe-http-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let script = directory + "/server.py"
+        try serverScript.write(toFile: script, atomically: true, encoding: .utf8)
+        let server = try ChildProcess(["python3", script, directory + "/port"])
+        defer { server.stop() }
+        let port = try await waitForPortFile(directory + "/port")
+        try await withTarget { target in try await body(port, target) }
+    }
 
     /// A target whose runtime is never used (httpGet does not touch it).
     static func withTarget(_ body: (ProbeTarget) async throws -> Void) async throws {
