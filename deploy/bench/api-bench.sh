@@ -23,10 +23,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 : "${SWIFTLET_PORT:?run me from swiftlet-bench density --while-running}" "${SWIFTLET_CA:?}" "${SWIFTLET_TOKEN:?}" "${SWIFTLET_PID:?}" "${SWIFTLET_PKI:?}"
-command -v wrk >/dev/null && command -v nginx >/dev/null || {
-  echo "api-bench needs wrk and nginx (apt-get install wrk nginx-light)" >&2
-  exit 1
-}
+bash "$(dirname "${BASH_SOURCE[0]}")/install-tools.sh" || { echo "api-bench needs wrk and nginx" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/swiftlet-apibench.XXXXXX)
 nginx_pid=""

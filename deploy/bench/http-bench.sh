@@ -21,9 +21,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-command -v wrk >/dev/null && command -v nginx >/dev/null || {
-  apt-get install -y -qq wrk nginx-light >/dev/null
-}
+bash "$repo/deploy/bench/install-tools.sh"
 binary="${SWIFTLET_BINARY:-$repo/.build/release/swiftlet}"
 if [ ! -x "$binary" ]; then
   echo "building swiftlet (release)..." >&2

@@ -76,6 +76,8 @@ cleanup() {
 }
 trap cleanup EXIT
 timeout 600 bash deploy/testbed/up.sh >/dev/null
+# The API step's wrk and nginx, installed now so that the density step's pods do not wait on apt.
+bash deploy/bench/install-tools.sh
 
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), containerd $(containerd --version | awk '{print $3}'), runc $(runc --version | awk 'NR==1 {print $3}')"
 echo "## swiftlet-bench run-all, $(date -u +%Y-%m-%dT%H:%MZ), $(git describe --always --dirty)"
