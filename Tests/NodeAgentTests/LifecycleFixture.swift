@@ -255,6 +255,15 @@ func ncServer(port: Int, response: String, file: String) -> String {
     return "while true; do printf '\(escaped)' | nc -l -p \(port) >> \(file); done"
 }
 
+/// An exec readiness probe that passes once something listens on TCP `port` in the pod's network namespace
+/// (read from /proc/net/tcp and tcp6, so it opens no connection a test server would count).
+func listening(onPort port: Int) -> Probe {
+    let hex = String(port, radix: 16, uppercase: true)
+    let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    // nc may listen on IPv4 or on an IPv6 wildcard: a LISTEN (0A) row in either table will do.
+    return execProbe("grep -qE ':\(padded) 0+:0000 0A' /proc/net/tcp /proc/net/tcp6")
+}
+
 /// Keeps every probe observation, for assertions on the metrics seam.
 final class RecordingProbeObserver: ProbeObserver {
     private let observations = Mutex<[ProbeObservation]>([])

@@ -85,10 +85,19 @@ struct LifecycleIntegrationTests {
                 let containers = try await bed.runtimeContainers(pod)
                 #expect(containers.count <= 3)
                 #expect(Set(containers.map(\.metadata.attempt)).count == containers.count)
-                // emptyDir content survives container restarts.
-                let runs = (try? String(contentsOfFile: bed.configuration.rootDirectory
-                    + "/pods/\(pod.metadata.uid ?? "")/volumes/kubernetes.io~empty-dir/data/runs", encoding: .utf8)) ?? ""
-                #expect(runs.split(separator: "\n").count >= 3)
+                // emptyDir content survives container restarts. restartCount counts the third run once it is
+                // started, which can be a moment before its shell has written its line.
+                let runsFile = bed.configuration.rootDirectory
+                    + "/pods/\(pod.metadata.uid ?? "")/volumes/kubernetes.io~empty-dir/data/runs"
+                let deadline = ContinuousClock.now + .seconds(10)
+                var runs = 0
+                repeat {
+                    let text = (try? String(contentsOfFile: runsFile, encoding: .utf8)) ?? ""
+                    runs = text.split(separator: "\n").count
+                    if runs >= 3 { break }
+                    try await Task.sleep(for: .milliseconds(50))
+                } while ContinuousClock.now < deadline
+                #expect(runs >= 3, "the emptyDir holds \(runs) runs' lines after two restarts")
             }
         }
     }
