@@ -1,5 +1,6 @@
 import CSystemSupport
 import Glibc
+import SystemSupport
 
 /// The socket calls under an HTTP/2 connection: a non-blocking stream socket to a `GRPCTarget`, sends bounded
 /// in time, and an eventfd that wakes the connection's reader thread out of poll(2).
@@ -32,20 +33,17 @@ enum WireSocket {
             withUnsafeMutableBytes(of: &address.sun_path) { raw in
                 raw.copyBytes(from: pathBytes)
             }
-            return try connect(family: AF_UNIX, address: address)
+            return try withUnsafePointer(to: &address) { (pointer) throws(Failure) in
+                try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { (raw) throws(Failure) in
+                    try connect(family: AF_UNIX, address: raw, length: socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
+            }
         case .tcp(let host, let port):
             guard (1...65535).contains(port) else { throw Failure(operation: "port \(port)", code: EINVAL) }
-            var v4 = sockaddr_in()
-            if inet_pton(AF_INET, host, &v4.sin_addr) == 1 {
-                v4.sin_family = sa_family_t(AF_INET)
-                v4.sin_port = in_port_t(UInt16(port).bigEndian)
-                return try connect(family: AF_INET, address: v4)
-            }
-            var v6 = sockaddr_in6()
-            if inet_pton(AF_INET6, host, &v6.sin6_addr) == 1 {
-                v6.sin6_family = sa_family_t(AF_INET6)
-                v6.sin6_port = in_port_t(UInt16(port).bigEndian)
-                return try connect(family: AF_INET6, address: v6)
+            if let address = IPAddress(host) {
+                return try address.withSocketAddress(port: port) { (pointer, length) throws(Failure) in
+                    try connect(family: address.family, address: pointer, length: socklen_t(length))
+                }
             }
             return try connect(resolving: host, port: port)
         }
@@ -117,7 +115,9 @@ enum WireSocket {
         _ = withUnsafeMutableBytes(of: &value) { Glibc.read(eventFD, $0.baseAddress, 8) }
     }
 
-    private static func connect<Address>(family: Int32, address: Address) throws(Failure) -> (fd: Int32, inProgress: Bool) {
+    private static func connect(
+        family: Int32, address: UnsafePointer<sockaddr>, length: socklen_t
+    ) throws(Failure) -> (fd: Int32, inProgress: Bool) {
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(operation: "socket", code: errno) }
         if family != AF_UNIX {
@@ -125,13 +125,7 @@ enum WireSocket {
             var on: Int32 = 1
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
         }
-        var address = address
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<Address>.size))
-            }
-        }
-        if rc == 0 { return (fd, false) }
+        if Glibc.connect(fd, address, length) == 0 { return (fd, false) }
         let code = errno
         if code == EINPROGRESS { return (fd, true) }
         Glibc.close(fd)
@@ -150,17 +144,9 @@ enum WireSocket {
             throw Failure(operation: "resolve \(host): \(String(cString: gai_strerror(rc)))", code: EHOSTUNREACH)
         }
         defer { freeaddrinfo(result) }
-        switch first.pointee.ai_family {
-        case AF_INET:
-            guard let address = first.pointee.ai_addr?.withMemoryRebound(to: sockaddr_in.self, capacity: 1, { $0.pointee })
-            else { break }
-            return try connect(family: AF_INET, address: address)
-        case AF_INET6:
-            guard let address = first.pointee.ai_addr?.withMemoryRebound(to: sockaddr_in6.self, capacity: 1, { $0.pointee })
-            else { break }
-            return try connect(family: AF_INET6, address: address)
-        default:
-            break
+        let family = first.pointee.ai_family
+        if family == AF_INET || family == AF_INET6, let address = first.pointee.ai_addr {
+            return try connect(family: family, address: address, length: first.pointee.ai_addrlen)
         }
         throw Failure(operation: "resolve \(host)", code: EAFNOSUPPORT)
     }

@@ -1,5 +1,6 @@
 import CLibevent
 import Glibc
+import SystemSupport
 
 /// One request on its own connection, driven by libevent callbacks: resolve (for names), connect, TLS, write,
 /// read and parse, under one deadline.
