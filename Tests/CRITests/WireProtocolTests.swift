@@ -453,6 +453,63 @@ struct WireProtocolTests {
         #expect(failure == nil, "peer script: \(failure ?? "")")
     }
 
+    @Test("a 40 kB grpc-message (over NIOHPACK's default 16 KiB list limit) arrives whole; the connection stays")
+    func longStatusMessage() async throws {
+        let text = String(repeating: "why ", count: 10_000)
+        try await withPeer(script: { _, connection in
+            try connection.handshake()
+            let first = try connection.readRequest()
+            let block = PeerConnection.block([(":status", "200"), ("content-type", "application/grpc"),
+                                               ("grpc-status", "9"), ("grpc-message", text)])
+            // Fragments under the default SETTINGS_MAX_FRAME_SIZE of 16,384.
+            var frames: [HTTP2Frame] = []
+            var offset = 0
+            while offset < block.count {
+                let end = min(block.count, offset + 10_000)
+                let piece = Array(block[offset..<end])
+                frames.append(offset == 0
+                    ? .headers(stream: first.stream, block: piece, endStream: true, endHeaders: end == block.count)
+                    : .continuation(stream: first.stream, block: piece, endHeaders: end == block.count))
+                offset = end
+            }
+            connection.write(frames)
+            let second = try connection.readRequest()
+            connection.write(PeerConnection.okResponse(stream: second.stream, message: [7]))
+            _ = connection.waitForClose()
+        }) { client in
+            let error = await callError(client)
+            #expect(error?.code == .failedPrecondition)
+            #expect(error?.message == text)
+            let reply = try await client.unary(path: Self.path, request: [], timeout: .seconds(5))
+            #expect(reply == [7])
+            #expect(client.connectionsOpened == 1)
+        }
+    }
+
+    @Test("cancelling the last call of a closing connection lets close() return at once, not at the call's deadline")
+    func cancelWhileClosing() async throws {
+        let peer = try ScriptedHTTP2Peer()
+        defer { peer.shutdown() }
+        let run = peer.serve { _, connection in
+            try connection.handshake()
+            _ = try connection.readRequest()
+            // Never answers; the client must close by itself once its only call is cancelled.
+            guard connection.waitForClose(timeout: 20_000) else { throw PeerError("the connection stayed open") }
+        }
+        let client = peer.client()
+        let call = Task { try await client.unary(path: Self.path, request: [], timeout: .seconds(60)) }
+        try await Task.sleep(for: .milliseconds(200))
+        let closing = Task { await client.close() }
+        try await Task.sleep(for: .milliseconds(200))
+        let cancelled = ContinuousClock.now
+        call.cancel()
+        await closing.value
+        #expect(ContinuousClock.now - cancelled < .seconds(5), "close() waited \(ContinuousClock.now - cancelled)")
+        await #expect(throws: GRPCCallError.self) { try await call.value }
+        let failure = await run.wait()
+        #expect(failure == nil, "peer script: \(failure ?? "")")
+    }
+
     @Test("a connection that drops fails its in-flight call with unavailable")
     func connectionDrop() async throws {
         try await withPeer(script: { _, connection in

@@ -134,8 +134,9 @@ struct CallTable {
             streams[nextStreamID] = id
             nextStreamID += 2
             if nextStreamID > 0x7FFF_FFFF {
-                // Stream ids are used up: let this connection drain; the client opens a new one.
-                phase = .draining
+                // Stream ids are used up: let this connection drain (calls waiting for a slot retry elsewhere);
+                // the client opens a new one.
+                drain(into: &wakeups)
             }
             openStream = true
         }

@@ -3,16 +3,16 @@ enum GRPCHeaderValues {
     /// The `grpc-timeout` value for `nanoseconds`: at most 8 digits and a unit, rounded up so the server's
     /// deadline is never earlier than ours.
     static func timeout(nanoseconds: UInt64) -> String {
-        let units: [(UInt64, Character)] = [
-            (1, "n"), (1_000, "u"), (1_000_000, "m"), (1_000_000_000, "S"), (60_000_000_000, "M"),
-            (3_600_000_000_000, "H"),
-        ]
-        for (scale, unit) in units {
+        for (scale, unit) in timeoutUnits {
             let value = nanoseconds / scale + (nanoseconds % scale == 0 ? 0 : 1)
             if value <= 99_999_999 { return "\(value)\(unit)" }
         }
         return "99999999H"
     }
+
+    private static let timeoutUnits: [(UInt64, Character)] = [
+        (1, "n"), (1_000, "u"), (1_000_000, "m"), (1_000_000_000, "S"), (60_000_000_000, "M"), (3_600_000_000_000, "H"),
+    ]
 
     /// `grpc-message` decoded: the server percent-encodes bytes outside printable ASCII and `%` itself. Invalid
     /// escapes are kept as they are, as the spec asks.

@@ -90,8 +90,16 @@ extension HTTP2Connection {
         ]))
         preface.append(.windowUpdate(
             stream: 0, increment: UInt32(configuration.connectionReceiveWindow - HTTP2Limits.defaultWindowSize)))
-        // Nobody else writes before `becomeReady`, so this goes out first; a failure closes the table.
-        sendControl(preface.bytes)
+        // Written under the write lock, waiting for it: queued with the control frames, the preface could stay
+        // behind a caller that holds the lock while the connection is still connecting, and the next caller would
+        // then write its HEADERS first. Callers hold the lock only briefly until `becomeReady`.
+        let prefaceFailure = writer.withLock { fd in
+            WireSocket.send(fd, preface.bytes, deadline: MonotonicTime.deadline(after: Self.controlSendTimeout))
+        }
+        if let prefaceFailure {
+            return ReaderEnd(call: GRPCCallError(code: .unavailable, message: "connection to \(target) failed: \(prefaceFailure)"),
+                             retryUnsent: true)
+        }
         let ready = table.withLock { table in
             var wakeups = CallTable.Wakeups()
             table.becomeReady(into: &wakeups)
@@ -220,6 +228,7 @@ extension HTTP2Connection {
         switch frame {
         case .headers(let stream, let block, let endStream, let endHeaders):
             if endHeaders {
+                inbound.pendingBlock = nil
                 try headerBlock(stream: stream, bytes: block, endStream: endStream, &inbound, &outbox)
             } else {
                 inbound.pendingBlock = (stream, endStream, block)
@@ -301,17 +310,12 @@ extension HTTP2Connection {
     private func updateThrowing(
         _ outbox: inout Outbox, _ body: (inout CallTable, inout CallTable.Wakeups) throws(HTTP2ConnectionError) -> Void
     ) throws(HTTP2ConnectionError) {
-        let result: Result<CallTable.Wakeups, HTTP2ConnectionError> = table.withLock { table in
+        let wakeups = try table.withLock { (table) throws(HTTP2ConnectionError) -> CallTable.Wakeups in
             var wakeups = CallTable.Wakeups()
-            do {
-                try body(&table, &wakeups)
-            } catch {
-                return .failure(error as? HTTP2ConnectionError
-                    ?? HTTP2ConnectionError(code: .internalError, reason: "\(error)"))
-            }
-            return .success(wakeups)
+            try body(&table, &wakeups)
+            return wakeups
         }
-        outbox.wakeups.append(try result.get())
+        outbox.wakeups.append(wakeups)
     }
 
     /// Sends the batch's control frames (and its resets) in one write, then resumes its callers.

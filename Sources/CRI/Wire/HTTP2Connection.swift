@@ -100,9 +100,9 @@ final class HTTP2Connection: Sendable {
     func unary(path: String, body: [UInt8], deadline: UInt64) async -> Result<[UInt8], GRPCCallError> {
         let (id, wakeReader) = table.withLock { $0.register(deadline: deadline) }
         if wakeReader { WireSocket.signal(eventFD) }
+        // A task cancelled already runs `onCancel` at once, before `run` starts.
         return await withTaskCancellationHandler {
-            if Task.isCancelled { abandon(id, GRPCCallError(code: .cancelled, message: "the calling task was cancelled")) }
-            return await run(id, path: path, body: body, deadline: deadline)
+            await run(id, path: path, body: body, deadline: deadline)
         } onCancel: {
             abandon(id, GRPCCallError(code: .cancelled, message: "the calling task was cancelled"))
         }
@@ -170,7 +170,8 @@ final class HTTP2Connection: Sendable {
                 if !range.isEmpty || last {
                     encoder.appendData(body, range, stream: stream, endStream: last, maxFrameSize: maxFrameSize)
                 }
-                if let error = WireSocket.send(fd, encoder.bytes, deadline: min(deadline, sendDeadline(now: now))) {
+                let sendLimit = min(deadline, MonotonicTime.deadline(after: configuration.sendTimeout))
+                if let error = WireSocket.send(fd, encoder.bytes, deadline: sendLimit) {
                     // A partial frame may be on the wire: the connection is closed before the lock is released,
                     // so nobody (not the reader's ACKs either) writes after it.
                     failed = closeTable(GRPCCallError(code: .unavailable, message: "connection to \(target) failed: \(error)"))
@@ -184,18 +185,20 @@ final class HTTP2Connection: Sendable {
             failed.resume()
             WireSocket.signal(eventFD)
         }
-        flushControl(until: deadline)
+        flushControl()
         return step
     }
 
     /// Ends call `id` (task cancelled) and resets its stream if it is open.
     private func abandon(_ id: UInt64, _ error: GRPCCallError) {
-        let wakeups = table.withLock { table in
+        let (wakeups, closeDue) = table.withLock { table in
             var wakeups = CallTable.Wakeups()
             table.finish(id, .failure(error), reset: true, into: &wakeups)
-            return wakeups
+            return (wakeups, table.closeDue)
         }
         deliver(wakeups)
+        // The last call of a draining connection: the reader sleeps until that call's deadline unless woken.
+        if closeDue { WireSocket.signal(eventFD) }
     }
 
     // MARK: Shared with the reader
@@ -225,9 +228,10 @@ final class HTTP2Connection: Sendable {
     }
 
     /// Writes the queued control frames if the write lock is free. Every holder of the write lock calls this
-    /// after releasing it, so frames queued while it wrote are never left behind. A caller passes its own
-    /// deadline: a peer that stopped reading must not hold it longer than its call.
-    func flushControl(until callDeadline: UInt64 = .max) {
+    /// after releasing it, so frames queued while it wrote are never left behind. The frames are the
+    /// connection's, not the caller's: they get `controlSendTimeout`, not the caller's deadline, so a call about
+    /// to expire cannot fail the whole connection by flushing someone else's ACK.
+    func flushControl() {
         while control.withLock({ !$0.bytes.isEmpty }) {
             let step = writer.withLockIfAvailable { (fd: inout Int32) -> ControlFlush in
                 let queued = control.withLock { queue in
@@ -236,7 +240,7 @@ final class HTTP2Connection: Sendable {
                 }
                 // A connection that failed (a send timed out mid-frame, say) takes no more bytes.
                 guard fd >= 0, table.withLock({ $0.acceptsFrames }) else { return .closed }
-                let deadline = min(callDeadline, MonotonicTime.deadline(after: Self.controlSendTimeout))
+                let deadline = MonotonicTime.deadline(after: Self.controlSendTimeout)
                 if let failure = WireSocket.send(fd, queued.bytes, deadline: deadline) {
                     return .failed(closeTable(GRPCCallError(
                         code: .unavailable, message: "connection to \(target) failed: \(failure)")))
@@ -288,11 +292,6 @@ final class HTTP2Connection: Sendable {
             table.close(with: error, retryUnsent: retryUnsent, into: &wakeups)
             return wakeups
         }
-    }
-
-    private func sendDeadline(now: UInt64) -> UInt64 {
-        let timeout = configuration.sendTimeout.components
-        return now + UInt64(max(0, timeout.seconds)) * 1_000_000_000 + UInt64(max(0, timeout.attoseconds) / 1_000_000_000)
     }
 
     // MARK: Closing

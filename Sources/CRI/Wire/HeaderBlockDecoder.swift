@@ -5,7 +5,15 @@ import NIOHPACK
 ///
 /// Owned by the connection's reader thread: HPACK decoding state must follow the order the blocks arrive in.
 struct HeaderBlockDecoder {
-    private var decoder = HPACKDecoder(allocator: ByteBufferAllocator())
+    /// NIOHPACK's default list limit is 16 KiB; a long `grpc-message` or `grpc-status-details-bin` may exceed it,
+    /// and a decoding failure costs the whole connection, so the limit is the reader's own header-block bound.
+    private var decoder: HPACKDecoder
+
+    /// A decoder accepting decoded header lists up to `maxHeaderListSize` bytes.
+    init(maxHeaderListSize: Int = HTTP2Connection.Inbound.maxHeaderBlock) {
+        decoder = HPACKDecoder(allocator: ByteBufferAllocator(), maxDynamicTableSize: HPACKDecoder.maxDynamicTableSize,
+                               maxHeaderListSize: maxHeaderListSize)
+    }
 
     /// The name-value pairs of one complete header block.
     /// - Throws: a COMPRESSION_ERROR connection error: the decoder state is lost, so the connection is too

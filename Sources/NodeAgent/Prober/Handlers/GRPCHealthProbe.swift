@@ -13,7 +13,7 @@ struct GRPCHealthProbe: ProbeHandler {
         let port = Int(action.port)
         guard port > 0 && port < 65536 else { return .error("invalid port number: \(port)") }
         let host = target.host
-        let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let address = GRPCTarget.tcp(host: host, port: port).description
         do {
             let status = try await Self.check(host: host, port: port, service: action.service ?? "", timeout: timeout)
             if status == GRPCHealthMessages.serving { return .success() }
@@ -37,7 +37,8 @@ struct GRPCHealthProbe: ProbeHandler {
 
     /// One Check call on a connection of its own; returns the serving status number.
     static func check(host: String, port: Int, service: String, timeout: Duration) async throws -> Int {
-        let client = GRPCUnaryClient(target: .tcp(host: host, port: port), options: .init(userAgent: "kube-probe/1.33"))
+        let client = GRPCUnaryClient(target: .tcp(host: host, port: port),
+                                     options: .init(userAgent: "kube-probe/\(HTTPRequestBuilder.kubernetesVersion)"))
         let reply: [UInt8]
         do {
             reply = try await client.unary(path: path, request: GRPCHealthMessages.request(service: service), timeout: timeout)
