@@ -12,7 +12,8 @@ import Testing
 @Suite("httpGet client")
 struct ProbeHTTPClientTests {
     /// A python HTTP server on 127.0.0.1: `/redirect` → 302 to `/ok`, `/ok` → 200, `/big` → 20 KiB, `/hang` never
-    /// answers within the test's timeouts, `/loop` redirects to itself.
+    /// answers within the test's timeouts, `/loop` redirects to itself, `/away` → 302 to another host name
+    /// (`localhost`), `/choices` → 300 with a Location (not a status Go follows).
     static let serverScript = """
         import http.server, sys, time
         class H(http.server.BaseHTTPRequestHandler):
@@ -21,6 +22,10 @@ struct ProbeHTTPClientTests {
                     self.send_response(302); self.send_header('Location', '/ok'); self.send_header('Content-Length', '0'); self.end_headers()
                 elif self.path == '/loop':
                     self.send_response(301); self.send_header('Location', 'http://127.0.0.1:%d/loop' % self.server.server_port); self.send_header('Content-Length', '0'); self.end_headers()
+                elif self.path == '/away':
+                    self.send_response(302); self.send_header('Location', 'http://localhost:%d/ok' % self.server.server_port); self.send_header('Content-Length', '0'); self.end_headers()
+                elif self.path == '/choices':
+                    self.send_response(300); self.send_header('Location', '/ok'); self.send_header('Content-Length', '0'); self.end_headers()
                 elif self.path == '/ok':
                     body = ('ok ' + self.headers.get('User-Agent', '')).encode()
                     self.send_response(200); self.send_header('Content-Length', str(len(body))); self.end_headers(); self.wfile.write(body)
@@ -37,7 +42,7 @@ struct ProbeHTTPClientTests {
         server.serve_forever()
         """
 
-    @Test("plain HTTP: same-host redirects followed, a redirect loop stops at 10, body bounded, timeout enforced")
+    @Test("plain HTTP: same-host redirects followed, a redirect loop fails at 10, body bounded, timeout enforced")
     func plainHTTP() async throws {
         try await Self.withServer { port, target in
             func probe(_ path: String, timeout: Duration = .seconds(5)) async -> ProbeOutcome {
@@ -47,9 +52,15 @@ struct ProbeHTTPClientTests {
             let redirected = await probe("/redirect")
             #expect(redirected.kind == .success)
             #expect(redirected.output == "ok kube-probe/\(HTTPRequestBuilder.kubernetesVersion)")
-            // Ten redirects followed, then the last 301 is the answer: success with a warning, as kubelet.
+            // Go's client stops where it would send its 11th request, and kubelet reports that error as a failure.
             let loop = await probe("/loop")
-            #expect(loop.kind == .warning)
+            #expect(loop == .failure("Get \"http://127.0.0.1:\(port)/loop\": stopped after 10 redirects"), "\(loop)")
+            // A redirect to another host is not followed: the 302 stands, a success with a warning.
+            let away = await probe("/away")
+            #expect(away.kind == .warning && away.output.hasPrefix("Probe terminated redirects"), "\(away)")
+            // 300 is not a status Go follows, even with a Location.
+            let choices = await probe("/choices")
+            #expect(choices.kind == .warning, "\(choices)")
             let big = try await target.http.get(
                 HTTPProbeRequest(scheme: "http", host: "127.0.0.1", port: port, path: "/big", headers: []), timeout: .seconds(5))
             #expect(big.status == 200 && big.body.count == HTTPProbeClient.maxBodyBytes)
@@ -118,16 +129,19 @@ struct ProbeHTTPClientTests {
             let workers = [
                 worker(.readiness, http("/redirect"), "redirect"),
                 worker(.readiness, http("/loop"), "loop"),
+                worker(.readiness, http("/away"), "away"),
                 worker(.liveness, http("/missing", failureThreshold: 2), "missing"),
                 worker(.readiness, Probe(tcpSocket: TCPSocketAction(port: .int(Int32(port)), host: "127.0.0.1"), periodSeconds: 1), "tcp"),
                 worker(.liveness, Probe(tcpSocket: TCPSocketAction(port: .int(1), host: "127.0.0.1"), periodSeconds: 1,
                                         failureThreshold: 1), "closed"),
             ]
             let deadline = ContinuousClock.now + .seconds(10)
-            while results.all.count < 5, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            while results.all.count < 5 || !events.events(podName: "p").contains(where: { $0.message?.contains("stopped after") == true }),
+                  ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
             // Readiness starts failed and turns successful; liveness starts successful and fails after its threshold.
             #expect(results.of("redirect") == [.success])
-            #expect(results.of("loop") == [.success])
+            #expect(results.of("loop") == [], "a redirect loop keeps readiness failed")
+            #expect(results.of("away") == [.success])
             #expect(results.of("tcp") == [.success])
             #expect(results.of("missing") == [.failure])
             #expect(results.of("closed") == [.failure])
@@ -135,6 +149,8 @@ struct ProbeHTTPClientTests {
             let messages = events.events(podName: "p").compactMap { $0.message }
             #expect(messages.contains { $0.hasPrefix("Readiness probe warning: Probe terminated redirects") }, "\(messages)")
             #expect(messages.contains("Liveness probe failed: HTTP probe failed with statuscode: 404"), "\(messages)")
+            #expect(messages.contains("Readiness probe failed: Get \"http://127.0.0.1:\(port)/loop\": stopped after 10 redirects"),
+                    "\(messages)")
             #expect(messages.contains("Liveness probe failed: dial tcp 127.0.0.1:1: connect: connection refused"), "\(messages)")
             // A failed liveness probe stops probing; so does stop().
             let unhealthy = events.events(podName: "p").first { $0.message?.contains("statuscode: 404") == true }?.count ?? 0

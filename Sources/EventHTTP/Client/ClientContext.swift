@@ -17,6 +17,9 @@ final class ClientContext: @unchecked Sendable {
         self.base = base
     }
 
+    /// True once `shutDown` ran: nothing new may start on `base`.
+    var isShutDown: Bool { stopped }
+
     /// Starts `exchange`; `completion` runs once, on the loop thread.
     func start(_ exchange: ClientExchange, completion: @escaping (Result<HTTPClientResponse?, HTTPClientError>) -> Void) {
         guard !stopped else {

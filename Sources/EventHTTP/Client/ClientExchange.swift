@@ -149,7 +149,13 @@ final class ClientExchange: @unchecked Sendable {
             return
         }
         if what & Int16(BEV_EVENT_EOF) != 0 {
-            if connected { readable() }
+            // Before CONNECTED this is a failed connect or handshake: with dirty shutdowns allowed, libevent reports
+            // a refused TLS connect as EOF, and the reason is on the socket, not in the parser.
+            guard connected else {
+                finish(.failure(failureOnError(bev)))
+                return
+            }
+            readable()
             guard !finished else { return }
             conclude(parser.finish())
             return
@@ -202,12 +208,16 @@ final class ClientExchange: @unchecked Sendable {
         if dnsError != 0 {
             return HTTPClientError(.resolve, "lookup \(host): \(String(cString: evutil_gai_strerror(dnsError)))")
         }
-        // The bufferevent queues OpenSSL's errors; the last one is the most specific.
-        var sslError = bufferevent_get_openssl_error(bev)
-        if tls && sslError != 0 {
-            while case let next = bufferevent_get_openssl_error(bev), next != 0 { sslError = next }
+        // The bufferevent hands its queued errors back newest first: OpenSSL's own, which name the reason ("wrong
+        // version number"), and the bare SSL_get_error codes libevent queues too (library 0: SSL_ERROR_SYSCALL
+        // for a refused connect, say), which name none; the socket's errno says more then.
+        var reason: UInt = 0
+        while case let error = bufferevent_get_openssl_error(bev), error != 0 {
+            if reason == 0 && error >= Self.firstLibraryError { reason = error }
+        }
+        if tls && reason != 0 {
             var buffer = [CChar](repeating: 0, count: 256)
-            ERR_error_string_n(sslError, &buffer, buffer.count)
+            ERR_error_string_n(reason, &buffer, buffer.count)
             return HTTPClientError(.tls, "tls: \(String(cBuffer: buffer))")
         }
         if !connected { return HTTPClientError(.connect, "connect: \(Self.errorText(code))") }
@@ -232,6 +242,9 @@ final class ClientExchange: @unchecked Sendable {
         self.completion = nil
         completion?(result)
     }
+
+    /// OpenSSL 3 packs the library number above bit 23; below it are libevent's bare SSL_get_error codes.
+    private static let firstLibraryError: UInt = 1 << 23
 
     private static func errorText(_ code: Int32) -> String {
         code == 0 ? "connection failed" : String(cString: strerror(code)).lowercased()

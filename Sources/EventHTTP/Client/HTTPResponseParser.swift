@@ -80,10 +80,13 @@ struct HTTPResponseParser {
             case .done:
                 return .complete
             case .head:
-                guard let end = Self.headEnd(pending, from: offset) else {
-                    return pending.count - offset > Self.maxHeadBytes
-                        ? .failed("the response head exceeds \(Self.maxHeadBytes) bytes") : .needMore
+                let end = Self.headEnd(pending, from: offset)
+                // The bound holds for a head that arrived whole in one read too.
+                if (end.map { $0.bodyStart - offset } ?? pending.count - offset) > Self.maxHeadBytes {
+                    state = .done
+                    return .failed("the response head exceeds \(Self.maxHeadBytes) bytes")
                 }
+                guard let end else { return .needMore }
                 let result = parseHead(pending[offset..<end.lineEnd])
                 offset = end.bodyStart
                 switch result {
@@ -197,7 +200,8 @@ struct HTTPResponseParser {
         let lengths = Set(fields.values("Content-Length"))
         if lengths.count > 1 { return .failure(HeadError("conflicting Content-Length fields in the response")) }
         if let text = lengths.first {
-            guard let length = Int(text), length >= 0 else {
+            // Digits only, as RFC 9110 writes it: Int("+5") would pass.
+            guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let length = Int(text) else {
                 return .failure(HeadError("invalid Content-Length \"\(text.prefix(40))\" in the response"))
             }
             return .success(.length(length))

@@ -25,17 +25,17 @@ public typealias HTTPRoundResult = (result: Result<HTTPClientResponse?, HTTPClie
 /// round, only the loop's own timer and the exchange's callbacks. `cancel()` ends it; a round in flight is abandoned
 /// and its result is not delivered.
 public final class RepeatingRequest: Sendable {
-    private let loop: EventLoop?
-    private let state: RepeatingState?
+    private let loop: EventLoop
+    private let state: RepeatingState
 
-    init(loop: EventLoop?, state: RepeatingState?) {
+    init(loop: EventLoop, state: RepeatingState) {
         self.loop = loop
         self.state = state
     }
 
     /// Stops the rounds. Idempotent; returns before the loop thread has acted on it.
     public func cancel() {
-        guard let loop, let state else { return }
+        let state = self.state
         loop.submit { state.cancel() }
     }
 }
@@ -45,22 +45,20 @@ extension HTTPClient {
     /// ticker; a round that overran its period is followed by the next one a period after it ended), each round
     /// bounded by `timeout`, and calls `onRound` with every round's result on the client's loop thread.
     ///
-    /// `onRound` must return quickly and must not block: every probe of the node shares the thread. A client that
-    /// is shut down or could not start delivers one `unavailable` result and stops.
+    /// `onRound` must return quickly and must not block: every probe of the node shares the thread. It is only
+    /// ever called on that thread, never from within this call, so a caller may hold its own locks here.
+    ///
+    /// Returns nil, and never calls `onRound`, when the client could not start or is shut down; a client that shuts
+    /// down after this returned delivers one `unavailable` result and stops.
     public func repeating(
         _ target: HTTPRoundTarget, firstDelay: Duration, period: Duration, timeout: Duration, maxBodyBytes: Int,
         onRound: @escaping @Sendable (HTTPRoundResult) -> HTTPRoundDecision
-    ) -> RepeatingRequest {
-        guard let loop = eventLoop, let context = clientContext else {
-            _ = onRound((.failure(unavailableError), .zero))
-            return RepeatingRequest(loop: nil, state: nil)
-        }
+    ) -> RepeatingRequest? {
+        guard let loop = eventLoop, let context = clientContext else { return nil }
         let state = RepeatingState(
             context: context, target: target, period: max(period, .milliseconds(1)), timeout: timeout,
             maxBodyBytes: maxBodyBytes, onRound: onRound)
-        if !loop.submit({ state.start(after: firstDelay) }) {
-            _ = onRound((.failure(HTTPClientError(.unavailable, "the HTTP client is shut down")), .zero))
-        }
+        guard loop.submit({ state.start(after: firstDelay) }) else { return nil }
         return RepeatingRequest(loop: loop, state: state)
     }
 }
@@ -92,6 +90,12 @@ final class RepeatingState: @unchecked Sendable {
 
     func start(after delay: Duration) {
         guard !stopped else { return }
+        // Submitted before a shutdown that ran first: the context's base is going away, so no timer on it.
+        guard !context.isShutDown else {
+            stopped = true
+            _ = onRound((.failure(HTTPClientError(.unavailable, "the HTTP client is shut down")), .zero))
+            return
+        }
         let arg = Unmanaged.passUnretained(self).toOpaque()
         timer = event_new(context.base, -1, 0, { _, _, arg in
             guard let arg else { return }

@@ -25,13 +25,15 @@ enum LoopProbeRounds {
                 switch result.result {
                 case .success(let response?):
                     let response = HTTPProbeClient.response(response)
-                    if let next = HTTPGetProbe.redirect(
-                        after: response, of: current, originalHost: request.host, redirects: redirects)
-                    {
+                    switch HTTPGetProbe.redirect(after: response, of: current, originalHost: request.host, redirects: redirects) {
+                    case .follow(let next)?:
                         round.follow(next)
                         return recorder.isActive ? .follow(HTTPProbeClient.outgoing(next)) : .stop
+                    case .refuse(let refusal)?:
+                        outcome = refusal
+                    case nil:
+                        outcome = HTTPGetProbe.outcome(response)
                     }
-                    outcome = HTTPGetProbe.outcome(response)
                 case .success(nil):
                     outcome = .error("the HTTP client answered a GET without a response")
                 case .failure(let error):

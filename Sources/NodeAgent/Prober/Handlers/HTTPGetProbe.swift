@@ -1,8 +1,8 @@
 import KubeTypes
 
 /// An httpGet probe: kubelet's request (default User-Agent and Accept, the spec's headers), 200–399 success,
-/// redirects followed only while they stay on the same host (at most 10), a redirect elsewhere ends in success
-/// with a warning, and at most 10 KiB of body read.
+/// 301/302/303/307/308 followed only while they stay on the same host (a tenth redirect fails the probe), a
+/// redirect elsewhere ends in success with a warning, and at most 10 KiB of body read.
 struct HTTPGetProbe: ProbeHandler {
     var action: HTTPGetAction
 
@@ -21,23 +21,40 @@ struct HTTPGetProbe: ProbeHandler {
             } catch {
                 return Self.failure(request, error)
             }
-            if let next = Self.redirect(after: response, of: request, originalHost: originalHost, redirects: redirects) {
+            switch Self.redirect(after: response, of: request, originalHost: originalHost, redirects: redirects) {
+            case .follow(let next)?:
                 redirects += 1
                 request = next
-                continue
+            case .refuse(let outcome)?:
+                return outcome
+            case nil:
+                return Self.outcome(response)
             }
-            return Self.outcome(response)
         }
     }
 
-    /// The request a response sends the probe on to: a redirect on the same host, at most `maxRedirects` times.
+    /// What a redirect asks of the probe: to send the next request, or to fail.
+    enum RedirectStep {
+        case follow(HTTPProbeRequest)
+        case refuse(ProbeOutcome)
+    }
+
+    /// The statuses Go's client follows; any other 3xx is a final response.
+    static let followedStatuses: Set<Int> = [301, 302, 303, 307, 308]
+
+    /// What a response does to the probe, as kubelet's redirect checker decides it: nil when the response is the
+    /// final one (not a followed status, no usable Location, or another host, whose redirect ends in a warning);
+    /// a failure where Go's client would send its 11th request (`len(via) >= 10`); otherwise the next request.
     static func redirect(
         after response: HTTPProbeResponse, of request: HTTPProbeRequest, originalHost: String, redirects: Int
-    ) -> HTTPProbeRequest? {
-        guard (300..<400).contains(response.status), let location = response.location, redirects < maxRedirects,
+    ) -> RedirectStep? {
+        guard followedStatuses.contains(response.status), let location = response.location,
             let next = HTTPRequestBuilder.redirect(from: request, location: location), next.host == originalHost
         else { return nil }
-        return next
+        guard redirects + 1 < maxRedirects else {
+            return .refuse(.failure("Get \"\(location)\": stopped after \(maxRedirects) redirects"))
+        }
+        return .follow(next)
     }
 
     /// kubelet's failure for a request that got no response.
@@ -118,7 +135,8 @@ enum HTTPRequestBuilder {
         } else {
             host = String(authority)
         }
-        if host.isEmpty { return nil }
+        // A port the socket layer would truncate (70000 to 4464) is no redirect at all.
+        if host.isEmpty || !(1...65535).contains(port) { return nil }
         host = host.lowercased()
         next.scheme = scheme
         next.host = host
