@@ -30,7 +30,7 @@ import Testing
             try? FileManager.default.removeItem(atPath: outside)
         }
         var walked: [String] = []
-        DirectoryWalk.forEachEntry(under: root) { walked.append($0) }
+        DirectoryWalk.forEachEntry(under: root) { walked.append($0.path) }
         let enumerator = try #require(FileManager.default.enumerator(atPath: root))
         var enumerated: [String] = []
         while let relative = enumerator.nextObject() as? String { enumerated.append(root + "/" + relative) }
@@ -69,4 +69,49 @@ import Testing
         }
         #expect(visited == 3)
     }
+
+    @Test func namesThatAreNotUTF8AreWalkedAndStatted() throws {
+        let root = "/tmp/systemsupport-walk-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // "bad\xff": a name no String can hold; a path rebuilt from a decoded String would not exist.
+        let bad: [CChar] = Array((root + "/bad").utf8CString.dropLast()) + [CChar(bitPattern: 0xFF), 0]
+        #expect(mkdir(bad, 0o755) == 0)
+        let inner = Array(bad.dropLast()) + Array("/inner".utf8CString)
+        let fd = open(inner, O_CREAT | O_WRONLY, 0o644)
+        #expect(fd >= 0)
+        #expect(write(fd, "12345", 5) == 5)
+        close(fd)
+        var entries: [DirectoryWalk.Entry] = []
+        DirectoryWalk.forEachEntry(under: root) { entries.append($0) }
+        #expect(entries.count == 2)
+        #expect(entries.first?.isDirectory == true && entries.first?.name.suffix(2) == [CChar(bitPattern: 0xFF), 0])
+        #expect(entries.last?.info.st_size == 5, "the file inside the non-UTF-8 directory was not statted")
+    }
+
+    @Test func aDirectorySwappedForALinkBeforeItIsEnteredEndsItsBranch() throws {
+        let (root, outside) = try Self.makeTree()
+        defer {
+            try? FileManager.default.removeItem(atPath: root)
+            try? FileManager.default.removeItem(atPath: outside)
+        }
+        let fm = FileManager.default
+        var walked: [String] = []
+        var swapped = false
+        DirectoryWalk.forEachEntry(under: root) { entry in
+            walked.append(entry.path)
+            // The first visit inside a top-level directory: the other top-level directory was seen (and found to be
+            // a directory) while the root was read, but is not entered yet. Both are replaced by a link to the
+            // outside tree, as a container could do in its volume.
+            guard !swapped, entry.path.dropFirst(root.count + 1).contains("/") else { return }
+            swapped = true
+            for name in ["sub", "chain"] {
+                try? fm.moveItem(atPath: root + "/" + name, toPath: root + "/" + name + ".moved")
+                try? fm.createSymbolicLink(atPath: root + "/" + name, withDestinationPath: outside)
+            }
+        }
+        #expect(swapped)
+        #expect(!walked.contains { $0.hasSuffix("/secret") || $0.hasSuffix("/hidden") }, "the walk followed a swapped link: \(walked)")
+    }
 }
+

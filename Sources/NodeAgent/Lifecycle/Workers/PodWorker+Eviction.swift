@@ -46,16 +46,16 @@ enum DiskUsage {
     static func bytes(under root: String) -> Int64 {
         var seen = Set<UInt64>()
         var total: Int64 = 0
-        func add(_ path: String) {
-            var info = stat()
-            guard lstat(path, &info) == 0 else { return }
+        func add(_ info: stat) {
             if info.st_nlink > 1, (info.st_mode & S_IFMT) != S_IFDIR {
                 guard seen.insert(UInt64(info.st_ino)).inserted else { return }
             }
             total += Int64(info.st_blocks) * 512
         }
-        add(root)
-        DirectoryWalk.forEachEntry(under: root) { add($0) }
+        var rootInfo = stat()
+        guard lstat(root, &rootInfo) == 0 else { return 0 }
+        add(rootInfo)
+        DirectoryWalk.forEachEntry(under: root) { add($0.info) }
         return total
     }
 }
