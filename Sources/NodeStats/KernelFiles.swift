@@ -146,37 +146,4 @@ enum KernelFiles {
         }
         return result
     }
-
-    /// Bytes and inodes used under `path`, not following symlinks or crossing into other filesystems' mounts
-    /// (a tmpfs emptyDir is measured by its own statvfs). `limit` bounds the entries walked so a volume holding
-    /// millions of files cannot stall housekeeping; the figures are then a lower bound.
-    static func directoryUsage(_ path: String, limit: Int = 100_000) -> (bytes: UInt64, inodes: UInt64)? {
-        var root = stat()
-        guard lstat(path, &root) == 0 else { return nil }
-        var bytes: UInt64 = 0
-        var inodes: UInt64 = 0
-        var pending = [path]
-        var walked = 0
-        while let directory = pending.popLast(), walked < limit {
-            guard let dir = opendir(directory) else { continue }
-            defer { closedir(dir) }
-            while let entry = readdir(dir), walked < limit {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
-                if name == "." || name == ".." { continue }
-                walked += 1
-                let child = directory + "/" + name
-                var info = stat()
-                guard lstat(child, &info) == 0 else { continue }
-                inodes += 1
-                // st_blocks counts 512-byte units actually allocated, as du does.
-                bytes += UInt64(info.st_blocks) * 512
-                if (info.st_mode & S_IFMT) == S_IFDIR && info.st_dev == root.st_dev {
-                    pending.append(child)
-                }
-            }
-        }
-        return (bytes + UInt64(root.st_blocks) * 512, inodes + 1)
-    }
 }

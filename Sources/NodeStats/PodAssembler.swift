@@ -1,6 +1,7 @@
 import FoundationEssentials
 import CRI
 import KubeTypes
+import SystemSupport
 
 /// Turns one pass's CRI lists into Summary pods and cAdvisor container records.
 ///
@@ -100,7 +101,7 @@ struct PodAssembler {
                     ephemeralUsed += rootfs.usedBytes ?? 0
                     ephemeralInodes += rootfs.inodesUsed ?? 0
                 }
-                if let usage = KernelFiles.directoryUsage(logDirectory + "/" + container.metadata.name) {
+                if let usage = Self.directoryUsage(logDirectory + "/" + container.metadata.name) {
                     var logs = rootFs.map { Self.capacityOnly($0) } ?? FsStats(time: time)
                     logs.usedBytes = usage.bytes
                     logs.inodesUsed = usage.inodes
@@ -156,7 +157,7 @@ struct PodAssembler {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: emptyDirRoot)) ?? []).sorted()
         for name in names {
             let path = emptyDirRoot + "/" + name
-            guard let usage = KernelFiles.directoryUsage(path) else { continue }
+            guard let usage = Self.directoryUsage(path) else { continue }
             // A memory-backed emptyDir is its own tmpfs: its statvfs gives the size limit, not the node disk.
             var fs = KernelFiles.filesystem(path, time: time).map { Self.capacityOnly($0) } ?? FsStats(time: time)
             fs.usedBytes = usage.bytes
@@ -166,7 +167,7 @@ struct PodAssembler {
         for volume in pod?.spec.volumes ?? [] {
             guard let claim = volume.persistentVolumeClaim?.claimName else { continue }
             let path = "\(rootDirectory)/volumes/claims/\(ref.namespace)/\(claim)"
-            guard let usage = KernelFiles.directoryUsage(path) else { continue }
+            guard let usage = Self.directoryUsage(path) else { continue }
             var fs = KernelFiles.filesystem(path, time: time).map { Self.capacityOnly($0) } ?? FsStats(time: time)
             fs.usedBytes = usage.bytes
             fs.inodesUsed = usage.inodes
@@ -224,5 +225,11 @@ struct PodAssembler {
         guard !interfaces.isEmpty else { return nil }
         let stamp = usage.timestamp > 0 ? RFC3339Time.string(nanos: usage.timestamp) : time
         return NetworkStats(time: stamp, interfaces: interfaces)
+    }
+
+    /// Bytes and inodes under `path` on its own filesystem, as the Summary API reports a volume or log directory;
+    /// at most 100,000 entries, so a volume of millions of files cannot stall housekeeping (a lower bound then).
+    static func directoryUsage(_ path: String) -> DiskUsage.Figures? {
+        DiskUsage.measure(path, sameFilesystem: true, limit: 100_000)
     }
 }

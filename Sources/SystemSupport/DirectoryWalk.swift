@@ -21,13 +21,16 @@ public enum DirectoryWalk {
 
     /// Calls `visit` with every file, directory and symbolic link below `root`, not `root` itself; a directory is
     /// visited before its contents. Symbolic links are visited but not followed, and directories that cannot be
-    /// read are skipped, as with the enumerator.
+    /// read are skipped, as with the enumerator. With `device`, directories on another filesystem (a mount below
+    /// `root`) are visited but not entered.
     ///
     /// Why descriptors: each directory is opened from `root` one component at a time with `O_NOFOLLOW`, so a
     /// directory replaced by a symbolic link during the walk ends that branch instead of leading the walk (and what
     /// a visitor changes) outside the tree, and names that are not UTF-8 are kept byte for byte. Pending directories
     /// are a list rather than a recursion, and at most two descriptors are open at a time.
-    public static func forEachEntry(under root: String, _ visit: (Entry) throws -> Void) rethrows {
+    public static func forEachEntry(
+        under root: String, within device: dev_t? = nil, _ visit: (Entry) throws -> Void
+    ) rethrows {
         let rootFD = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard rootFD >= 0 else { return }
         defer { Glibc.close(rootFD) }
@@ -50,7 +53,9 @@ public enum DirectoryWalk {
                 guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }  // removed meanwhile
                 let found = Entry(directory: fd, name: name, info: info, path: base + "/" + text(name))
                 try visit(found)
-                if found.isDirectory { pending.append(components + [Array(name.dropLast())]) }
+                if found.isDirectory, device.map({ $0 == info.st_dev }) ?? true {
+                    pending.append(components + [Array(name.dropLast())])
+                }
             }
         }
     }

@@ -27,7 +27,7 @@ extension PodWorker {
         lastStorageCheck = now
         for (name, limit) in limited {
             guard let path = volumePaths[name] else { continue }
-            let used = DiskUsage.bytes(under: path)
+            let used = Int64(clamping: DiskUsage.measure(path)?.bytes ?? 0)
             guard used > limit.value else { continue }
             let message = "Usage of EmptyDir volume \"\(name)\" exceeds the limit \"\(limit)\". "
             failure = ("Evicted", message)
@@ -38,24 +38,5 @@ extension PodWorker {
             return true
         }
         return false
-    }
-}
-
-/// Disk space used under a directory, as `du` counts it (allocated blocks, hard links once, symlinks not followed).
-enum DiskUsage {
-    static func bytes(under root: String) -> Int64 {
-        var seen = Set<UInt64>()
-        var total: Int64 = 0
-        func add(_ info: stat) {
-            if info.st_nlink > 1, (info.st_mode & S_IFMT) != S_IFDIR {
-                guard seen.insert(UInt64(info.st_ino)).inserted else { return }
-            }
-            total += Int64(info.st_blocks) * 512
-        }
-        var rootInfo = stat()
-        guard lstat(root, &rootInfo) == 0 else { return 0 }
-        add(rootInfo)
-        DirectoryWalk.forEachEntry(under: root) { add($0.info) }
-        return total
     }
 }
