@@ -294,13 +294,13 @@ struct LifecycleUnitTests {
             return c
         }
         var relister = Relister()
-        #expect(relister.diff(sandboxes: [], containers: [container("1", uid: "a", .containerRunning),
-                                                         container("2", uid: "b", .containerRunning)]) == ["a", "b"])
-        #expect(relister.diff(sandboxes: [], containers: [container("1", uid: "a", .containerRunning),
-                                                         container("2", uid: "b", .containerRunning)]).isEmpty)
-        #expect(relister.diff(sandboxes: [], containers: [container("1", uid: "a", .containerExited),
-                                                         container("2", uid: "b", .containerRunning)]) == ["a"])
-        #expect(relister.diff(sandboxes: [], containers: [container("1", uid: "a", .containerExited)]) == ["b"])
+        #expect(relister.diff(RuntimeListingCache.group(sandboxes: [], containers: [container("1", uid: "a", .containerRunning),
+                                                         container("2", uid: "b", .containerRunning)])) == ["a", "b"])
+        #expect(relister.diff(RuntimeListingCache.group(sandboxes: [], containers: [container("1", uid: "a", .containerRunning),
+                                                         container("2", uid: "b", .containerRunning)])).isEmpty)
+        #expect(relister.diff(RuntimeListingCache.group(sandboxes: [], containers: [container("1", uid: "a", .containerExited),
+                                                         container("2", uid: "b", .containerRunning)])) == ["a"])
+        #expect(relister.diff(RuntimeListingCache.group(sandboxes: [], containers: [container("1", uid: "a", .containerExited)])) == ["b"])
     }
 
     @Test("termination message fallback: last lines of the CRI log, at most 2048 bytes")

@@ -96,7 +96,6 @@ public final class PodManager: PodLifecycle {
         task?.cancel()
         await task?.value
         for worker in workers { await worker.shutdown() }
-        listings.clear()
         await http.shutdown()
     }
 
@@ -148,9 +147,10 @@ public final class PodManager: PodLifecycle {
             if !Task.isCancelled { logger.warning("relist failed", metadata: ["error": "\(error)"]) }
             return
         }
-        listings.record(startedAt: startedAt, sandboxes: sandboxes, containers: containers)
+        let pods = RuntimeListingCache.group(sandboxes: sandboxes, containers: containers)
+        listings.record(startedAt: startedAt, pods: pods)
         let woken = state.withLock { state -> [PodWorker] in
-            let changed = state.relister.diff(sandboxes: sandboxes, containers: containers)
+            let changed = state.relister.diff(pods)
             return changed.compactMap { state.workers[$0] }
         }
         for worker in woken { await worker.wake() }

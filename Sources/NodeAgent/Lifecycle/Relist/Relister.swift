@@ -8,25 +8,16 @@ struct Relister: Sendable {
     private(set) var primed = false
 
     /// A pod's fingerprint: its objects' ids and states, sorted.
-    static func fingerprints(
-        sandboxes: [Runtime_V1_PodSandbox], containers: [Runtime_V1_Container]
-    ) -> [String: String] {
-        var parts: [String: [String]] = [:]
-        for sandbox in sandboxes {
-            let uid = sandbox.labels[RuntimeLabels.podUID] ?? sandbox.metadata.uid
-            parts[uid, default: []].append("s:\(sandbox.id):\(sandbox.state.rawValue)")
-        }
-        for container in containers {
-            guard let uid = container.labels[RuntimeLabels.podUID] else { continue }
-            parts[uid, default: []].append("c:\(container.id):\(container.state.rawValue)")
-        }
-        return parts.mapValues { $0.sorted().joined(separator: ",") }
+    static func fingerprint(_ objects: RuntimeListingCache.PodObjects) -> String {
+        let parts = objects.sandboxes.map { "s:\($0.id):\($0.state.rawValue)" }
+            + objects.containers.map { "c:\($0.id):\($0.state.rawValue)" }
+        return parts.sorted().joined(separator: ",")
     }
 
-    /// Records a new listing and returns the uids of the pods whose objects changed (appeared, disappeared or
-    /// changed state). The first listing reports every pod it sees.
-    mutating func diff(sandboxes: [Runtime_V1_PodSandbox], containers: [Runtime_V1_Container]) -> Set<String> {
-        let current = Self.fingerprints(sandboxes: sandboxes, containers: containers)
+    /// Records a new listing (grouped by `RuntimeListingCache.group`) and returns the uids of the pods whose
+    /// objects changed (appeared, disappeared or changed state). The first listing reports every pod it sees.
+    mutating func diff(_ pods: [String: RuntimeListingCache.PodObjects]) -> Set<String> {
+        let current = pods.mapValues(Self.fingerprint)
         var changed = Set<String>()
         for (uid, fingerprint) in current where previous[uid] != fingerprint { changed.insert(uid) }
         for uid in previous.keys where current[uid] == nil { changed.insert(uid) }

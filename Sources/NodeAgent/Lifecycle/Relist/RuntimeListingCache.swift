@@ -22,7 +22,7 @@ final class RuntimeListingCache: Sendable {
 
     /// A listing older than this is not used even when it is newer than the worker's last sync: relists have
     /// been failing, and the runtime's word should be asked again.
-    let maxAge: Duration
+    private let maxAge: Duration
     private let latest = Mutex<Listing?>(nil)
 
     /// - Parameter maxAge: the oldest listing handed out (a few relist periods).
@@ -30,11 +30,11 @@ final class RuntimeListingCache: Sendable {
         self.maxAge = maxAge
     }
 
-    /// Records a complete listing of the engine's objects whose list calls began at `startedAt`. Objects are
-    /// grouped by their pod-uid label, the same label a worker's own filtered list selects on.
-    func record(
-        startedAt: ContinuousClock.Instant, sandboxes: [Runtime_V1_PodSandbox], containers: [Runtime_V1_Container]
-    ) {
+    /// A listing's objects by pod: grouped by their pod-uid label, the same label a worker's own filtered list
+    /// selects on. Done once per relist for both the cache and the relister's diff.
+    static func group(
+        sandboxes: [Runtime_V1_PodSandbox], containers: [Runtime_V1_Container]
+    ) -> [String: PodObjects] {
         var pods: [String: PodObjects] = [:]
         for sandbox in sandboxes {
             guard let uid = sandbox.labels[RuntimeLabels.podUID] else { continue }
@@ -44,6 +44,11 @@ final class RuntimeListingCache: Sendable {
             guard let uid = container.labels[RuntimeLabels.podUID] else { continue }
             pods[uid, default: PodObjects()].containers.append(container)
         }
+        return pods
+    }
+
+    /// Records a complete listing of the engine's objects (`group`ed) whose list calls began at `startedAt`.
+    func record(startedAt: ContinuousClock.Instant, pods: [String: PodObjects]) {
         let listing = Listing(startedAt: startedAt, pods: pods)
         latest.withLock { current in
             // Two relists never overlap, but a slow one must not replace a newer one.
@@ -61,10 +66,5 @@ final class RuntimeListingCache: Sendable {
             guard let listing, listing.startedAt > instant, now - listing.startedAt <= maxAge else { return nil }
             return listing.pods[uid] ?? PodObjects()
         }
-    }
-
-    /// Forgets the listing (the engine stopped; a later start lists afresh).
-    func clear() {
-        latest.withLock { $0 = nil }
     }
 }
