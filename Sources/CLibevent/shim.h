@@ -8,7 +8,6 @@
 #include <sys/select.h>
 #include <sys/time.h>
 #include <sys/socket.h>
-#include <sys/eventfd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -74,10 +73,6 @@ static inline void swiftlet_format_address(const struct sockaddr *sa, char *buf,
 /** Ignores SIGPIPE process-wide: OpenSSL writes with write(2), and a vanished peer must not kill the process. */
 static inline void swiftlet_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 
-/** A non-blocking, close-on-exec eventfd used to wake the loop thread. */
-static inline int swiftlet_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
-static inline void swiftlet_eventfd_signal(int fd) { uint64_t one = 1; ssize_t r = write(fd, &one, sizeof(one)); (void)r; }
-static inline void swiftlet_eventfd_drain(int fd) { uint64_t v; ssize_t r = read(fd, &v, sizeof(v)); (void)r; }
 
 /* ---------- TLS ---------- */
 

@@ -20,6 +20,7 @@
 ///   closed connections and complete their continuations. No continuation is ever dropped.
 /// Measured on this machine's class (shared notes): eventfd wake-ups cost the same as evthread+event_active.
 import CLibevent
+import CSystemSupport
 import Glibc
 import SystemSupport
 
@@ -38,7 +39,7 @@ final class EventLoop: @unchecked Sendable {
 
     init() throws {
         guard let base = event_base_new() else { throw HTTPServerError.setup("event_base_new failed") }
-        let fd = swiftlet_eventfd()
+        let fd = swiftlet_make_eventfd()
         guard fd >= 0 else {
             event_base_free(base)
             throw HTTPServerError.setup("eventfd failed: errno \(errno)")

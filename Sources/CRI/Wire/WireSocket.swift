@@ -104,16 +104,10 @@ enum WireSocket {
     }
 
     /// Makes `eventFD` readable (wakes a poll on it).
-    static func signal(_ eventFD: Int32) {
-        var one: UInt64 = 1
-        _ = withUnsafeBytes(of: &one) { Glibc.write(eventFD, $0.baseAddress, 8) }
-    }
+    static func signal(_ eventFD: Int32) { swiftlet_eventfd_signal(eventFD) }
 
     /// Resets `eventFD` after a wake.
-    static func drain(_ eventFD: Int32) {
-        var value: UInt64 = 0
-        _ = withUnsafeMutableBytes(of: &value) { Glibc.read(eventFD, $0.baseAddress, 8) }
-    }
+    static func drain(_ eventFD: Int32) { swiftlet_eventfd_drain(eventFD) }
 
     private static func connect(
         family: Int32, address: UnsafePointer<sockaddr>, length: socklen_t
