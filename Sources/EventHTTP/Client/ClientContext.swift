@@ -12,10 +12,20 @@ final class ClientContext: @unchecked Sendable {
     private var dnsBase: OpaquePointer?
     private var dnsTried = false
     private var stopped = false
+    /// Where exchanges read response bytes into: one buffer for the loop thread instead of one per exchange.
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: ClientContext.scratchSize, alignment: 8)
+
+    /// The bytes an exchange reads at a time.
+    static let scratchSize = 16 * 1024
 
     init(base: OpaquePointer) {
         self.base = base
     }
+
+    deinit { scratch.deallocate() }
+
+    /// Runs `body` with the loop thread's read buffer (`scratchSize` bytes); its contents do not outlive the call.
+    func withScratch<R>(_ body: (UnsafeMutableRawBufferPointer) -> R) -> R { body(scratch) }
 
     /// True once `shutDown` ran: nothing new may start on `base`.
     var isShutDown: Bool { stopped }

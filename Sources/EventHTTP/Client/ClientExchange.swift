@@ -29,7 +29,8 @@ final class ClientExchange: @unchecked Sendable {
     /// Set by a cancellation that arrived before `start`.
     private var pendingFailure: HTTPClientError?
     private var completion: ((Result<HTTPClientResponse?, HTTPClientError>) -> Void)?
-    private var readBuffer: [UInt8] = []
+    /// Set by `start`; weak because the context holds the exchange while it runs.
+    private weak var context: ClientContext?
 
     init(host: String, port: Int, tls: Bool, mode: Mode, timeout: Duration) {
         self.host = host
@@ -47,6 +48,7 @@ final class ClientExchange: @unchecked Sendable {
     /// Starts connecting; `completion` runs exactly once.
     func start(in context: ClientContext, completion: @escaping (Result<HTTPClientResponse?, HTTPClientError>) -> Void) {
         self.completion = completion
+        self.context = context
         if let pendingFailure {
             finish(.failure(pendingFailure))
             return
@@ -166,16 +168,18 @@ final class ClientExchange: @unchecked Sendable {
     }
 
     private func readable() {
-        guard !finished, let bev else { return }
+        guard !finished, let bev, let context else { return }
         let input = bufferevent_get_input(bev)
         while true {
             let available = evbuffer_get_length(input)
             if available == 0 { return }
-            let take = min(available, 16 * 1024)
-            if readBuffer.count < take { readBuffer = [UInt8](repeating: 0, count: 16 * 1024) }
-            let read = readBuffer.withUnsafeMutableBytes { evbuffer_remove(input, $0.baseAddress, take) }
-            guard read > 0 else { return }
-            let progress = parser.feed(readBuffer[0..<Int(read)])
+            let take = min(available, ClientContext.scratchSize)
+            let progress = context.withScratch { scratch -> HTTPResponseParser.Progress? in
+                let read = evbuffer_remove(input, scratch.baseAddress, take)
+                guard read > 0 else { return nil }
+                return parser.feed(UnsafeRawBufferPointer(rebasing: scratch[0..<Int(read)]))
+            }
+            guard let progress else { return }
             if progress.isFinal {
                 conclude(progress)
                 return

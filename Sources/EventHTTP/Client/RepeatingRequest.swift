@@ -76,6 +76,7 @@ final class RepeatingState: @unchecked Sendable {
     private var timer: OpaquePointer?
     private var inFlight: ClientExchange?
     private var roundStarted = ContinuousClock.now
+    private var firstRequestBytes: Result<[UInt8], HTTPClientError>?
     private var stopped = false
 
     init(context: ClientContext, target: HTTPRoundTarget, period: Duration, timeout: Duration, maxBodyBytes: Int,
@@ -136,16 +137,22 @@ final class RepeatingState: @unchecked Sendable {
         guard !stopped else { return }
         roundStarted = ContinuousClock.now
         switch target {
-        case .request(let request): send(request, within: timeout)
+        case .request(let request):
+            // The same request every round: its bytes are worked out once.
+            if firstRequestBytes == nil { firstRequestBytes = Result { () throws(HTTPClientError) in try request.serialized() } }
+            send(request, bytes: firstRequestBytes, within: timeout)
         case .connect(let host, let port):
             launch(ClientExchange(host: host, port: port, tls: false, mode: .connectOnly, timeout: timeout))
         }
     }
 
-    private func send(_ request: HTTPClientRequest, within budget: Duration) {
+    /// Sends `request`, whose `bytes` are given when known (the round's own request) or serialized here (a
+    /// redirect to follow).
+    private func send(_ request: HTTPClientRequest, bytes known: Result<[UInt8], HTTPClientError>? = nil,
+                      within budget: Duration) {
         let bytes: [UInt8]
         do {
-            bytes = try request.serialized()
+            bytes = try (known ?? Result { () throws(HTTPClientError) in try request.serialized() }).get()
         } catch {
             finishRound(.failure(error))
             return
