@@ -23,3 +23,12 @@ public struct GRPCCallError: Error, Sendable, Hashable, CustomStringConvertible 
     /// `code: message`.
     public var description: String { "\(code): \(message)" }
 }
+
+extension GRPCCallError {
+    /// The same error, marked as safe to send again on a new connection (the request was never sent).
+    func retryable() -> GRPCCallError {
+        var copy = self
+        copy.transparentRetry = true
+        return copy
+    }
+}
