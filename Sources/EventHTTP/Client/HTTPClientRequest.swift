@@ -2,7 +2,9 @@
 public struct HTTPClientRequest: Sendable {
     /// Plain HTTP, or HTTPS without certificate verification.
     public enum Scheme: String, Sendable {
+        /// Cleartext HTTP/1.1.
         case http
+        /// HTTP/1.1 over TLS; the server's certificate is not verified (kubelet's probes and hooks do not either).
         case https
     }
 
