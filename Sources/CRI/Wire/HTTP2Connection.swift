@@ -19,7 +19,9 @@ final class HTTP2Connection: Sendable {
         var userAgent: String
         /// Largest response message accepted (`resourceExhausted` above it).
         var maxResponseMessageBytes: Int
-        /// How long a send may wait for the peer to read before the connection is given up.
+        /// How long a send may wait for the peer to read before the connection is given up. It also bounds how
+        /// long other callers wait for the write lock behind such a send, whatever their own deadlines: a caller's
+        /// deadline is kept while it waits for the peer, not while it waits for another caller.
         var sendTimeout: Duration
         /// How long a TCP connect may take (a unix socket connects or fails at once).
         var connectTimeout: Duration
