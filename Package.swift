@@ -24,8 +24,9 @@ let package = Package(
             path: "Sources/CSystemSupport"
         ),
         // Small OS-level helpers that Foundation proper would otherwise provide (named threads, whitespace
-        // trimming, path names, bounded file reads, file error text, directory walks, IP literals as socket
-        // addresses), so that the agent needs FoundationEssentials only. Knows nothing of HTTP or pods.
+        // trimming, path names, bounded file reads, file error text, descriptor-based directory walks and disk
+        // usage, files pinned by O_PATH, IP literals as socket addresses), so that the agent needs
+        // FoundationEssentials only. Knows nothing of HTTP or pods.
         .target(
             name: "SystemSupport",
             dependencies: ["CSystemSupport"]
